@@ -1,0 +1,68 @@
+/**
+ * The clocks an event loop reads: the real monotonic clock, shared by the
+ * main thread and every worker, and the virtual clock of test loops.
+ *
+ * @module
+ */
+
+/** Which clock an event loop reads: real time, or virtual time that jumps. */
+export type ClockKind = "real" | "virtual";
+
+// performance.now() counts from each thread's own time origin; adding the
+// origin (a wall-clock timestamp taken when the thread started) puts every
+// thread on one time line. An arbitrary epoch keeps the numbers small enough
+// for microsecond resolution in a double.
+const EPOCH_MS = Date.UTC(2020, 0, 1);
+const ORIGIN_MS = performance.timeOrigin - EPOCH_MS;
+
+/**
+ * Seconds on a monotonic clock, comparable between the main thread and
+ * every worker (Python's `time.monotonic()`); real-clock loops use it for
+ * `time()`. Only differences between two readings are meaningful.
+ *
+ * @returns Seconds since an arbitrary fixed point.
+ *
+ * @example
+ * ```ts
+ * import { monotonic } from "@yieldfrom/asyncio";
+ * const start = monotonic();
+ * // ... work ...
+ * console.log(`took ${(monotonic() - start).toFixed(4)} s`);
+ * ```
+ */
+export function monotonic(): number {
+  return (ORIGIN_MS + performance.now()) / 1000;
+}
+
+/** How close to its deadline a timer counts as due, per clock. */
+export const CLOCK_RESOLUTION: Readonly<Record<ClockKind, number>> = {
+  real: 1e-6,
+  virtual: 1e-9,
+};
+
+let defaultClock: ClockKind = "real";
+
+/**
+ * The clock that loops get when `newEventLoop()`/`run()` are not told one.
+ * Tests switch it to `"virtual"` to run unchanged example programs instantly.
+ */
+export function getDefaultClock(): ClockKind {
+  return defaultClock;
+}
+
+/** Set the clock of loops made without a `clock` option; returns the old one. */
+export function setDefaultClock(kind: ClockKind): ClockKind {
+  checkClockKind(kind, "setDefaultClock()");
+  const old = defaultClock;
+  defaultClock = kind;
+  return old;
+}
+
+/** Throw a clear error unless `kind` names a clock. */
+export function checkClockKind(kind: unknown, where: string): asserts kind is ClockKind {
+  if (kind !== "real" && kind !== "virtual") {
+    throw new TypeError(
+      `${where}: clock must be "real" or "virtual", got ${JSON.stringify(kind)}`,
+    );
+  }
+}

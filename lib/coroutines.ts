@@ -1,0 +1,423 @@
+/**
+ * Coroutines: `coroutine()` (Python's `@asyncio.coroutine`, and this
+ * library's `async def`), `isCoroutine`, `isCoroutineFunction`, `wrap()` for
+ * host promises, and the conversion of every accepted awaitable into the
+ * generator a Task drives.
+ *
+ * A coroutine object is a generator object. Generator functions given to
+ * `coroutine()` get a `then` method on their prototype, so the generators
+ * they make are awaitable from async code too. Async and plain functions are
+ * wrapped in a generator function that calls them at the task's first step,
+ * inside the task's context.
+ *
+ * @module
+ */
+
+import { CancelledError, RuntimeError } from "./errors.ts";
+import { callerLocation, describe } from "./format_helpers.ts";
+import { _getRunningLoop, getEventLoop } from "./events.ts";
+import { type Driver, driverStorage, Future, PENDING, rejectInto, settleInto } from "./futures.ts";
+import type { EventLoop } from "./loop.ts";
+
+/** A generator coroutine: `yield* coro` runs it and gives its return value. */
+export type Coro<T = unknown> = Generator<unknown, T, unknown>;
+
+/**
+ * What a function decorated with {@linkcode coroutine} returns: a lazy
+ * coroutine object, run with `yield*` in generator coroutines and with
+ * `await` in async code.
+ */
+export type Coroutine<T = unknown> = Coro<T> & PromiseLike<T>;
+
+/** Anything a task can wait for: a Future (or Task), a coroutine, or a host promise. */
+export type Awaitable<T = unknown> = Future<T> | Coro<T> | PromiseLike<T>;
+
+/**
+ * An awaitable, or a zero-argument function returning one (or a plain
+ * value), called at the task's first step in the task's context.
+ */
+export type AwaitableOrThunk<T = unknown> =
+  | Awaitable<T>
+  | (() => Awaitable<T> | T);
+
+/** @internal Where a coroutine function came from, for reprs. */
+export interface CoroInfo {
+  name: string;
+  definedAt: string | undefined;
+}
+
+/** @internal Stored on generator prototypes (and on thunk generators). */
+export const CORO_INFO: unique symbol = Symbol.for("yieldfrom.asyncio.coroInfo");
+const IS_CORO_FN = Symbol.for("yieldfrom.asyncio.isCoroutineFunction");
+
+const toStringTag = Object.prototype.toString;
+
+/** @internal A generator object (or anything that steps like one), but not a Future. */
+export function isGeneratorLike(x: unknown): x is Coro<unknown> {
+  return typeof x === "object" && x !== null && !(x instanceof Future) &&
+    typeof (x as Coro<unknown>).next === "function" &&
+    typeof (x as Coro<unknown>).throw === "function";
+}
+
+/** @internal A promise or other thenable (not a Future, not a coroutine object). */
+export function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === "object" || typeof x === "function") && x !== null &&
+    typeof (x as PromiseLike<unknown>).then === "function" && !(x instanceof Future) &&
+    !isGeneratorLike(x);
+}
+
+/** @internal The code that is being driven right now: a task's step, or an async body. */
+export function currentDriver(): Driver | null {
+  const loop = _getRunningLoop();
+  if (loop !== null && loop._current !== null) return loop._current;
+  return driverStorage.getStore() ?? null;
+}
+
+/** @internal The name of a coroutine object, for reprs: `main()`. */
+export function coroInfo(coro: unknown): CoroInfo | undefined {
+  return (coro as Record<symbol, CoroInfo | undefined>)[CORO_INFO];
+}
+
+// --- awaiting coroutine objects from async code ----------------------------
+
+/**
+ * `then` of every coroutine object. Awaited inside a task's async body, the
+ * coroutine runs inside that task, as Python runs `await coro()`: no new
+ * Task, `currentTask()` unchanged, and cancelling the task cancels what the
+ * coroutine waits on. Awaited anywhere else, it runs as a new Task on the
+ * running loop.
+ */
+function coroThen<T, R1 = T, R2 = never>(
+  this: Coro<T>,
+  onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+  onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+): Promise<R1 | R2> {
+  const driver = driverStorage.getStore();
+  if (driver !== undefined && driver._state === PENDING) {
+    return new Promise<R1 | R2>((resolve, reject) => {
+      const cancelled = driver._takeMustCancel();
+      if (cancelled !== null) {
+        rejectInto(cancelled, resolve, reject, onrejected);
+        return;
+      }
+      // The coroutine runs in a nested driver that is part of this task:
+      // registered as what the task waits on before it starts (so a
+      // cancellation reaches it), settling the awaiting body the moment it
+      // finishes, as a Python coroutine returns into its caller's frame.
+      const inner = driver._spawnNested(this, () => {
+        driver._removeAsyncWaiter(inner);
+        settleInto(inner as Future<T>, resolve, reject, onfulfilled, onrejected);
+      });
+      driver._addAsyncWaiter(inner);
+      inner._step();
+    });
+  }
+  const loop = _getRunningLoop();
+  if (loop === null) {
+    const name = coroInfo(this)?.name ?? "a coroutine";
+    const err = new RuntimeError(
+      `cannot await ${name}(): no event loop is running; run your program with ` +
+        `asyncio.run(main) or loop.runUntilComplete(main())`,
+    );
+    return Promise.reject(err).then(onfulfilled, onrejected);
+  }
+  return loop.createTask(this).then(onfulfilled, onrejected);
+}
+
+function markGenerator(fn: (...args: never[]) => unknown, info: CoroInfo): void {
+  const proto = fn.prototype as Record<PropertyKey, unknown>;
+  Object.defineProperty(proto, "then", {
+    value: coroThen,
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(proto, CORO_INFO, { value: info, configurable: true });
+  Object.defineProperty(fn, IS_CORO_FN, { value: true });
+}
+
+// --- async bodies and host promises ---------------------------------------
+
+function callWith(fn: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
+  return fn.apply(thisArg, args);
+}
+
+/** @internal Call `fn` in `driver`'s context: awaits inside it register with the driver. */
+export function callIn(
+  driver: Driver | null,
+  fn: (...args: unknown[]) => unknown,
+  thisArg: unknown,
+  args: unknown[],
+): unknown {
+  if (driver === null) return fn.apply(thisArg, args);
+  return driverStorage.run(driver, callWith, fn, thisArg, args);
+}
+
+/**
+ * @internal A future for the promise of an async body running in `driver`'s
+ * context. A task waiting on it is cancelled through the body's own awaits
+ * (see `Task.cancel`), never by abandoning the body.
+ */
+export function bodyFuture<T>(promise: PromiseLike<T>, driver: Driver): Future<T> {
+  const loop = driver._loop;
+  const fut = new Future<T>(loop);
+  fut._x().bridge = true;
+  driver._bodyStarted();
+  loop._wantMicrotasks = true;
+  const finish = (ok: boolean, value: unknown): void => {
+    driver._bodyEnded();
+    loop._wantMicrotasks = true;
+    if (loop._closed || fut._state !== PENDING) return;
+    // The generator waiting on this future is the driver's own frame: it
+    // goes on at once, as a Python task goes on when an awaited coroutine
+    // returns (no loop iteration in between).
+    const direct = fut._cb0 === driver && fut._cbs === null;
+    if (direct) fut._cb0 = null;
+    if (ok) fut._setResult(value);
+    else fut._setException(value);
+    if (direct) driver._step();
+  };
+  promise.then((v) => finish(true, v), (e) => finish(false, e));
+  return fut;
+}
+
+/**
+ * Bridge a host promise (or any thenable) into a Future of the loop, so a
+ * generator coroutine can wait for it with `yield* wrap(promise)`.
+ *
+ * Cancelling the future stops the waiting, not the promise's work: a host
+ * promise cannot be interrupted. While the promise is pending, a loop on the
+ * virtual clock does not jump time (it is waiting for real work).
+ *
+ * @param promise The promise to wait for; a Future is returned as it is.
+ * @param loop The loop of the new future; by default the running or current loop.
+ * @returns A Future settled with the promise's outcome.
+ *
+ * @example
+ * ```ts
+ * import { run, wrap } from "@yieldfrom/asyncio";
+ * const text = await run(function* () {
+ *   const value = yield* wrap(Promise.resolve("from the host"));
+ *   return value;
+ * });
+ * console.log(text); // from the host
+ * ```
+ */
+export function wrap<T>(promise: PromiseLike<T> | Future<T>, loop?: EventLoop): Future<T> {
+  if (promise instanceof Future) return promise;
+  if (!isThenable(promise)) {
+    throw new TypeError(
+      `wrap(): expected a Promise or thenable, got ${describe(promise)}` +
+        (isGeneratorLike(promise) ? "; run a coroutine with yield* or createTask()" : ""),
+    );
+  }
+  const lp = loop ?? getEventLoop();
+  const fut = new Future<T>(lp);
+  let busy = true;
+  lp._hostBusyAdd(1);
+  const release = (): void => {
+    if (busy) {
+      busy = false;
+      lp._hostBusyAdd(-1);
+    }
+  };
+  fut._addCallback(release);
+  const settle = (ok: boolean, value: unknown): void => {
+    release();
+    if (lp._closed || fut._state !== PENDING) return;
+    if (ok) fut._setResult(value);
+    else fut._setException(value);
+  };
+  try {
+    promise.then((v) => settle(true, v), (e) => settle(false, e));
+  } catch (e) {
+    settle(false, e);
+  }
+  return fut;
+}
+
+// --- coroutine() -----------------------------------------------------------
+
+/**
+ * Make a coroutine function: Python's `@asyncio.coroutine` decorator, and
+ * this library's `async def`.
+ *
+ * - A generator function (`function*`) is the classic form: `yield*` is
+ *   Python's `yield from`. It is returned itself, with its coroutine objects
+ *   made awaitable (`then`) as well.
+ * - An async function runs lazily: calling the decorated function returns a
+ *   coroutine object and nothing runs until a task drives it (`createTask`,
+ *   `run`, `gather`, `yield*`, `await`...). Its body then runs in that task's
+ *   context, so `task.cancel()` reaches the runtime awaitable it awaits
+ *   (sleep, futures, locks, queues...). It cannot return a Future, Task or
+ *   coroutine object as its value (a promise would wait for it).
+ * - A plain function's result is returned, awaited first if it is
+ *   awaitable.
+ *
+ * @param fn A generator function, an async function or a plain function.
+ * @returns A function returning lazy coroutine objects.
+ *
+ * @example
+ * ```ts
+ * import * as asyncio from "@yieldfrom/asyncio";
+ *
+ * const worker = asyncio.coroutine(function* (name: string) {
+ *   yield* asyncio.sleep(1);
+ *   return `${name} done`;
+ * });
+ * const helper = asyncio.coroutine(async (name: string) => {
+ *   await asyncio.sleep(1);
+ *   return `${name} helped`;
+ * });
+ * await asyncio.run(async () => {
+ *   const t = asyncio.createTask(worker("a"));
+ *   console.log(await t); // a done
+ *   console.log(await helper("b")); // b helped
+ * }, { clock: "virtual" });
+ * ```
+ */
+export function coroutine<A extends unknown[], T>(
+  fn: (...args: A) => Generator<unknown, T, unknown>,
+): (...args: A) => Coroutine<T>;
+export function coroutine<A extends unknown[], T>(
+  fn: (...args: A) => Promise<T>,
+): (...args: A) => Coroutine<T>;
+export function coroutine<A extends unknown[], T>(
+  fn: (...args: A) => T,
+): (...args: A) => Coroutine<Awaited<T>>;
+export function coroutine(fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `coroutine(): expected a generator function, an async function or a plain function, got ${
+        describe(fn)
+      }`,
+    );
+  }
+  if (isCoroutineFunction(fn)) return fn;
+  const info: CoroInfo = { name: fn.name || "<anonymous>", definedAt: callerLocation(1) };
+  const kind = toStringTag.call(fn);
+  if (kind === "[object GeneratorFunction]") {
+    markGenerator(fn, info);
+    return fn;
+  }
+  if (kind === "[object AsyncGeneratorFunction]") {
+    throw new TypeError(
+      `coroutine(): ${info.name} is an async generator function; a coroutine is a ` +
+        `generator function (function* with yield*) or an async function`,
+    );
+  }
+  let wrapper: (this: unknown, ...args: unknown[]) => Coro<unknown>;
+  if (kind === "[object AsyncFunction]") {
+    wrapper = function* (this: unknown, ...args: unknown[]): Coro<unknown> {
+      const driver = currentDriver();
+      if (driver === null) return yield* wrap(fn.apply(this, args) as PromiseLike<unknown>);
+      return yield* bodyFuture(callIn(driver, fn, this, args) as PromiseLike<unknown>, driver);
+    };
+  } else {
+    wrapper = function* (this: unknown, ...args: unknown[]): Coro<unknown> {
+      return yield* awaitResult(callIn(currentDriver(), fn, this, args));
+    };
+  }
+  Object.defineProperty(wrapper, "name", { value: info.name });
+  markGenerator(wrapper, info);
+  return wrapper;
+}
+
+/** @internal Wait for whatever a called function returned, if it is awaitable. */
+export function* awaitResult(r: unknown): Coro<unknown> {
+  if (isGeneratorLike(r)) return yield* r;
+  if (r instanceof Future) return yield* r;
+  if (isThenable(r)) {
+    const driver = currentDriver();
+    return yield* (driver === null ? wrap(r) : bodyFuture(r, driver));
+  }
+  return r;
+}
+
+function* callThunk(fn: () => unknown): Coro<unknown> {
+  return yield* awaitResult(callIn(currentDriver(), fn, undefined, []));
+}
+
+function* awaitFuture(fut: Future<unknown>): Coro<unknown> {
+  return yield* fut;
+}
+
+function* awaitPromise(p: PromiseLike<unknown>): Coro<unknown> {
+  return yield* wrap(p, _getRunningLoop() ?? undefined);
+}
+
+/**
+ * @internal The generator a Task drives for `aw`: a coroutine object as it
+ * is; a Future, a promise or a function wrapped in a small generator.
+ *
+ * @param where The public function that was called, for the error message.
+ */
+export function toCoroutine(aw: unknown, where: string): Coro<unknown> {
+  if (isGeneratorLike(aw)) return aw;
+  let gen: Coro<unknown>;
+  let name: string;
+  if (aw instanceof Future) {
+    gen = awaitFuture(aw);
+    name = "awaitFuture";
+  } else if (typeof aw === "function") {
+    if (toStringTag.call(aw) === "[object AsyncGeneratorFunction]") {
+      throw new TypeError(
+        `${where}: ${aw.name || "the function"} is an async generator function; pass a ` +
+          `coroutine, an awaitable, or a function returning one`,
+      );
+    }
+    gen = callThunk(aw as () => unknown);
+    name = aw.name || "<anonymous>";
+  } else if (isThenable(aw)) {
+    gen = awaitPromise(aw);
+    name = "wrap";
+  } else {
+    throw new TypeError(
+      `${where}: a coroutine was expected, got ${describe(aw)}; pass a coroutine object ` +
+        `(call the coroutine function), a Future, a Promise, or a function returning one`,
+    );
+  }
+  Object.defineProperty(gen, CORO_INFO, { value: { name, definedAt: undefined } });
+  return gen;
+}
+
+/**
+ * Whether `x` is a coroutine object: a generator object (decorated or not),
+ * as Python counts generator-based coroutines.
+ *
+ * @param x Anything.
+ * @returns `true` for generator objects.
+ *
+ * @example
+ * ```ts
+ * import { coroutine, isCoroutine } from "@yieldfrom/asyncio";
+ * const f = coroutine(function* () {});
+ * console.log(isCoroutine(f()), isCoroutine(f)); // true false
+ * ```
+ */
+export function isCoroutine(x: unknown): x is Coro<unknown> {
+  return toStringTag.call(x) === "[object Generator]";
+}
+
+/**
+ * Whether `f` is a coroutine function: one returned by
+ * {@linkcode coroutine}. (Undecorated generator functions still make
+ * coroutine objects, but, as in Python, are not counted.)
+ *
+ * @param f Anything.
+ * @returns `true` for decorated functions.
+ *
+ * @example
+ * ```ts
+ * import { coroutine, isCoroutineFunction } from "@yieldfrom/asyncio";
+ * console.log(isCoroutineFunction(coroutine(async () => 1))); // true
+ * console.log(isCoroutineFunction(async () => 1)); // false
+ * ```
+ */
+export function isCoroutineFunction(f: unknown): boolean {
+  return typeof f === "function" && (f as unknown as Record<symbol, unknown>)[IS_CORO_FN] === true;
+}
+
+/** @internal Used by tasks: cancellation errors are not failures. */
+export function isCancellation(e: unknown): e is CancelledError {
+  return e instanceof CancelledError;
+}

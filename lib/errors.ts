@@ -1,0 +1,380 @@
+/**
+ * The exceptions of asyncio, named as in Python.
+ *
+ * Every class sets `name` on its prototype, so `String(err)` and Deno's
+ * console print `CancelledError: ...` just as Python prints the class name.
+ *
+ * @module
+ */
+
+/**
+ * Thrown into a coroutine when its task is cancelled, and raised by
+ * `result()` of a cancelled future. It is not a failure: helpers that report
+ * failures (gather with `returnExceptions`, TaskGroup, the exception handler)
+ * never count it as one. Catch it to clean up; re-throw it unless you mean to
+ * refuse the cancellation.
+ *
+ * @example
+ * ```ts
+ * import { CancelledError, createTask, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const t = createTask(sleep(10));
+ *   yield* sleep(0);
+ *   t.cancel("stop");
+ *   try {
+ *     yield* t;
+ *   } catch (e) {
+ *     console.log(e instanceof CancelledError, (e as Error).message); // true stop
+ *   }
+ * });
+ * ```
+ */
+export class CancelledError extends Error {
+  /**
+   * Make a cancellation error.
+   *
+   * @param message The message given to `cancel(msg)`, or none.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "", options);
+  }
+}
+CancelledError.prototype.name = "CancelledError";
+
+/**
+ * A deadline passed: thrown by `waitFor`, `timeout`, `timeoutAt` and
+ * `asCompleted` (Python's built-in `TimeoutError`).
+ *
+ * @example
+ * ```ts
+ * import { run, sleep, TimeoutError, waitFor } from "@yieldfrom/asyncio";
+ * await run(async () => {
+ *   try {
+ *     await waitFor(sleep(10), 0.1);
+ *   } catch (e) {
+ *     console.log(e instanceof TimeoutError); // true
+ *   }
+ * }, { clock: "virtual" });
+ * ```
+ */
+export class TimeoutError extends Error {
+  /**
+   * @param message What timed out.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "", options);
+  }
+}
+TimeoutError.prototype.name = "TimeoutError";
+
+/**
+ * An operation was called on a Future or Task in the wrong state, such as
+ * `setResult()` on a done future or `result()` on a pending one.
+ *
+ * @example
+ * ```ts
+ * import { InvalidStateError, newEventLoop } from "@yieldfrom/asyncio";
+ * const fut = newEventLoop().createFuture();
+ * try {
+ *   fut.result();
+ * } catch (e) {
+ *   console.log(e instanceof InvalidStateError); // true
+ * }
+ * ```
+ */
+export class InvalidStateError extends Error {}
+InvalidStateError.prototype.name = "InvalidStateError";
+
+/**
+ * Python's `RuntimeError`: the program did something that cannot work right
+ * now (no running event loop, loop already running, loop closed, a bad
+ * `yield` in a coroutine, ...). The message says what to do instead.
+ *
+ * @example
+ * ```ts
+ * import { getRunningLoop, RuntimeError } from "@yieldfrom/asyncio";
+ * try {
+ *   getRunningLoop();
+ * } catch (e) {
+ *   console.log(e instanceof RuntimeError, (e as Error).message); // true no running event loop
+ * }
+ * ```
+ */
+export class RuntimeError extends Error {}
+RuntimeError.prototype.name = "RuntimeError";
+
+/**
+ * Python's `ValueError`: an argument has the right type but a wrong value
+ * (a negative delay, an empty set of futures, a bad `returnWhen`...).
+ *
+ * @example
+ * ```ts
+ * import { sleep, ValueError } from "@yieldfrom/asyncio";
+ * try {
+ *   sleep(-1);
+ * } catch (e) {
+ *   console.log(e instanceof ValueError); // true
+ * }
+ * ```
+ */
+export class ValueError extends Error {}
+ValueError.prototype.name = "ValueError";
+
+/**
+ * Thrown by `Queue.getNowait()` when the queue is empty.
+ *
+ * @example
+ * ```ts
+ * import { Queue, QueueEmpty } from "@yieldfrom/asyncio";
+ * try {
+ *   new Queue().getNowait();
+ * } catch (e) {
+ *   console.log(e instanceof QueueEmpty); // true
+ * }
+ * ```
+ */
+export class QueueEmpty extends Error {}
+QueueEmpty.prototype.name = "QueueEmpty";
+
+/**
+ * Thrown by `Queue.putNowait()` when the queue is full.
+ *
+ * @example
+ * ```ts
+ * import { Queue, QueueFull } from "@yieldfrom/asyncio";
+ * const q = new Queue<number>(1);
+ * q.putNowait(1);
+ * try {
+ *   q.putNowait(2);
+ * } catch (e) {
+ *   console.log(e instanceof QueueFull); // true
+ * }
+ * ```
+ */
+export class QueueFull extends Error {}
+QueueFull.prototype.name = "QueueFull";
+
+/**
+ * Thrown by `put`/`get` on a queue that was shut down (Python 3.13).
+ *
+ * @example
+ * ```ts
+ * import { Queue, QueueShutDown } from "@yieldfrom/asyncio";
+ * const q = new Queue<number>();
+ * q.shutdown();
+ * try {
+ *   q.putNowait(1);
+ * } catch (e) {
+ *   console.log(e instanceof QueueShutDown); // true
+ * }
+ * ```
+ */
+export class QueueShutDown extends Error {}
+QueueShutDown.prototype.name = "QueueShutDown";
+
+/**
+ * A stream ended before `readexactly(n)` or `readuntil(sep)` could finish.
+ * `partial` holds the bytes read before the end; `expected` the number of
+ * bytes wanted, or `null` when reading up to a separator.
+ *
+ * @example
+ * ```ts
+ * import { IncompleteReadError } from "@yieldfrom/asyncio";
+ * const e = new IncompleteReadError(new Uint8Array(2), 5);
+ * console.log(e.message); // 2 bytes read on a total of 5 expected bytes
+ * ```
+ */
+export class IncompleteReadError extends Error {
+  /** The bytes read before the stream ended. */
+  partial: Uint8Array;
+  /** How many bytes were expected, or `null` when reading up to a separator. */
+  expected: number | null;
+  /**
+   * @param partial The bytes read before the stream ended.
+   * @param expected The number of bytes wanted, or `null`.
+   */
+  constructor(partial: Uint8Array, expected: number | null) {
+    super(
+      `${partial.length} bytes read on a total of ${
+        expected === null ? "undefined" : expected
+      } expected bytes`,
+    );
+    this.partial = partial;
+    this.expected = expected;
+  }
+}
+IncompleteReadError.prototype.name = "IncompleteReadError";
+
+/**
+ * A stream's buffer limit was reached while looking for a separator.
+ * `consumed` is how many bytes may be consumed.
+ *
+ * @example
+ * ```ts
+ * import { LimitOverrunError } from "@yieldfrom/asyncio";
+ * const e = new LimitOverrunError("Separator is not found, and chunk exceed the limit", 10);
+ * console.log(e.consumed); // 10
+ * ```
+ */
+export class LimitOverrunError extends Error {
+  /** How many bytes may be consumed. */
+  consumed: number;
+  /**
+   * @param message What went wrong.
+   * @param consumed How many bytes may be consumed.
+   */
+  constructor(message: string, consumed: number) {
+    super(message);
+    this.consumed = consumed;
+  }
+}
+LimitOverrunError.prototype.name = "LimitOverrunError";
+
+/**
+ * A `Barrier` was aborted or reset while tasks were waiting on it.
+ *
+ * @example
+ * ```ts
+ * import { BrokenBarrierError, RuntimeError } from "@yieldfrom/asyncio";
+ * console.log(new BrokenBarrierError("Barrier aborted") instanceof RuntimeError); // true
+ * ```
+ */
+export class BrokenBarrierError extends RuntimeError {}
+BrokenBarrierError.prototype.name = "BrokenBarrierError";
+
+/** A test applied to the exceptions of a group: an error class or a predicate. */
+export type ExceptionMatcher =
+  // deno-lint-ignore no-explicit-any
+  | (abstract new (...args: any[]) => unknown)
+  | ((exc: unknown) => boolean);
+
+function isClass(f: unknown): boolean {
+  if (typeof f !== "function") return false;
+  if (f === Error || f.prototype instanceof Error) return true;
+  return /^class[\s{]/.test(Function.prototype.toString.call(f));
+}
+
+function matches(cond: ExceptionMatcher, exc: unknown): boolean {
+  // deno-lint-ignore no-explicit-any
+  if (isClass(cond)) return exc instanceof (cond as any);
+  return (cond as (exc: unknown) => boolean)(exc);
+}
+
+/**
+ * Several errors raised together, as by a `TaskGroup` (Python 3.11's
+ * `ExceptionGroup`). It is an `AggregateError`, so `errors` and
+ * `exceptions` hold the same list; groups nest.
+ *
+ * @example
+ * ```ts
+ * import { ExceptionGroup, ValueError } from "@yieldfrom/asyncio";
+ * const eg = new ExceptionGroup("two failures", [new ValueError("a"), new TypeError("b")]);
+ * console.log(eg.message); // two failures (2 sub-exceptions)
+ * const [values, rest] = eg.split(ValueError);
+ * console.log(values?.exceptions.length, rest?.exceptions.length); // 1 1
+ * ```
+ */
+export class ExceptionGroup extends AggregateError {
+  /** The message without the count of sub-exceptions (Python's `eg.message`). */
+  readonly groupMessage: string;
+
+  /**
+   * @param message What the exceptions have in common.
+   * @param exceptions The non-empty list of exceptions.
+   */
+  constructor(message: string, exceptions: readonly unknown[]) {
+    if (typeof message !== "string") {
+      throw new TypeError(
+        `ExceptionGroup(): the message must be a string, got ${typeof message}`,
+      );
+    }
+    if (!Array.isArray(exceptions) || exceptions.length === 0) {
+      throw new ValueError(
+        "ExceptionGroup(): the second argument (exceptions) must be a non-empty array",
+      );
+    }
+    const n = exceptions.length;
+    super(exceptions, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`);
+    this.groupMessage = message;
+  }
+
+  /** The exceptions in this group (the same array as `errors`). */
+  get exceptions(): unknown[] {
+    return this.errors;
+  }
+
+  /**
+   * A group with the same message holding other exceptions; `subgroup` and
+   * `split` use it, so a subclass keeps its type by overriding it.
+   *
+   * @param exceptions The exceptions of the new group.
+   * @returns The new group.
+   */
+  derive(exceptions: readonly unknown[]): ExceptionGroup {
+    return new ExceptionGroup(this.groupMessage, exceptions);
+  }
+
+  /**
+   * The part of this group whose leaves match `cond`, keeping the nesting,
+   * or `null` when nothing matches.
+   *
+   * @param cond An error class (matched with `instanceof`) or a predicate.
+   * @returns The matching subgroup, or `null`.
+   */
+  subgroup(cond: ExceptionMatcher): ExceptionGroup | null {
+    return this.split(cond)[0];
+  }
+
+  /**
+   * Split this group into `[match, rest]`, each an `ExceptionGroup` keeping
+   * the nesting, or `null` when empty. The condition is tried on the group
+   * itself first, then on every nested group and leaf.
+   *
+   * @param cond An error class (matched with `instanceof`) or a predicate.
+   * @returns The matching and the non-matching parts.
+   */
+  split(cond: ExceptionMatcher): [ExceptionGroup | null, ExceptionGroup | null] {
+    if (matches(cond, this)) return [this, null];
+    const yes: unknown[] = [];
+    const no: unknown[] = [];
+    for (const exc of this.errors) {
+      if (exc instanceof ExceptionGroup) {
+        const [m, r] = exc.split(cond);
+        if (m !== null) yes.push(m);
+        if (r !== null) no.push(r);
+      } else if (matches(cond, exc)) {
+        yes.push(exc);
+      } else {
+        no.push(exc);
+      }
+    }
+    const part = (list: unknown[]): ExceptionGroup | null => {
+      if (list.length === 0) return null;
+      const same = list.length === this.errors.length &&
+        list.every((e, i) => e === this.errors[i]);
+      return same ? this : this.derive(list);
+    };
+    return [part(yes), part(no)];
+  }
+}
+ExceptionGroup.prototype.name = "ExceptionGroup";
+
+/**
+ * The program was interrupted with Ctrl-C (SIGINT): `run()` cancels the
+ * main task on the first Ctrl-C and then rejects with this error, as
+ * Python's `asyncio.run()` raises `KeyboardInterrupt`.
+ *
+ * @example
+ * ```ts
+ * import { KeyboardInterrupt, run, sleep } from "@yieldfrom/asyncio";
+ * try {
+ *   await run(() => sleep(3600));
+ * } catch (e) {
+ *   if (e instanceof KeyboardInterrupt) console.log("interrupted");
+ * }
+ * ```
+ */
+export class KeyboardInterrupt extends Error {}
+KeyboardInterrupt.prototype.name = "KeyboardInterrupt";

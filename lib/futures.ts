@@ -1,0 +1,514 @@
+/**
+ * `Future`: a result that will be set later, awaitable with `yield*` and
+ * with `await`.
+ *
+ * A Future is its own iterator: `yield* fut` calls `fut.next()`, which
+ * yields the future itself while it is pending (the task then sleeps until
+ * it is done) and returns its result, or throws its exception, once it is
+ * done. The iterator results are two shared objects, so `yield* fut`
+ * allocates nothing.
+ *
+ * @module
+ */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import { CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
+import { describe, REPR, shortRepr } from "./format_helpers.ts";
+import { getEventLoop } from "./events.ts";
+import type { EventLoop } from "./loop.ts";
+
+/** @internal Future states. */
+export const PENDING = 0, RESULT = 1, EXCEPTION = 2, CANCELLED = 3;
+const STATE_NAMES = ["pending", "finished", "finished", "cancelled"];
+
+/**
+ * @internal What drives coroutine code: a Task. While an async-function body
+ * runs, the task driving it is the store of {@linkcode driverStorage}, so
+ * that a Future awaited with `await` can register with it and be cancelled
+ * when the task is.
+ */
+export interface Driver {
+  _loop: EventLoop;
+  _state: number;
+  _mustCancel: boolean;
+  _step(): void;
+  _takeMustCancel(): CancelledError | null;
+  _addAsyncWaiter(fut: Future<unknown>): void;
+  _removeAsyncWaiter(fut: Future<unknown>): void;
+  _spawnNested(
+    coro: Generator<unknown, unknown, unknown>,
+    onFinish: () => void,
+  ): Future<unknown> & { _step(): void };
+  _bodyStarted(): void;
+  _bodyEnded(): void;
+}
+
+/** @internal The task whose async-function body is running (see {@linkcode Driver}). */
+export const driverStorage: AsyncLocalStorage<Driver> = new AsyncLocalStorage<Driver>();
+
+/** @internal Schedules a waiting task's step. */
+export const STEP = (driver: Driver): void => driver._step();
+
+// The two iterator results every Future returns. `yield*` reads `done` and
+// `value` at once, before any other future can overwrite them.
+const PENDING_ITER = { done: false, value: undefined as unknown };
+const DONE_ITER = { done: true, value: undefined as unknown };
+
+/** Extra state most futures never need, kept out of the object. */
+interface FutureExtra {
+  cancelledExc?: CancelledError;
+  sourceTraceback?: string;
+  unretrieved?: object;
+  /** An async-function body's promise: a task waiting on it is cancelled through the body. */
+  bridge?: boolean;
+}
+
+// deno-lint-ignore no-explicit-any
+type DoneCallback<T> = (fut: Future<T>) => any;
+
+/**
+ * A result that is not ready yet (Python's `asyncio.Future`). Someone sets
+ * it with `setResult()`/`setException()` or cancels it with `cancel()`;
+ * tasks wait for it with `yield* fut` or `await fut`. Made by
+ * `loop.createFuture()`.
+ *
+ * Done callbacks run through `loop.callSoon()`, one loop iteration after the
+ * future completes, in the order they were added.
+ *
+ * @typeParam T The type of the result.
+ *
+ * @example
+ * ```ts
+ * import { createTask, getRunningLoop, run, sleep, type Future } from "@yieldfrom/asyncio";
+ *
+ * function* setAfter(fut: Future<string>) {
+ *   yield* sleep(0.1);
+ *   fut.setResult("2");
+ * }
+ * await run(function* () {
+ *   const fut = getRunningLoop().createFuture<string>();
+ *   createTask(setAfter(fut));
+ *   console.log(yield* fut); // 2
+ * });
+ * ```
+ */
+export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, T, unknown> {
+  /** @internal */ _state = PENDING;
+  /** @internal The result, or the exception when `_state` is EXCEPTION. */ _result: unknown =
+    undefined;
+  /** @internal */ _loop: EventLoop;
+  /** @internal First done callback: a function, or a Driver to wake. */ _cb0: unknown = null;
+  /** @internal Further done callbacks. */ _cbs: unknown[] | null = null;
+  /** @internal Set by `next()` while pending: the task got it from `yield*`. */ _blocking = false;
+  /** @internal An exception nobody has looked at yet. */ _logTraceback = false;
+  /** @internal */ _cancelMessage: string | undefined = undefined;
+  /** @internal */ _extra: FutureExtra | null = null;
+
+  /**
+   * Make a pending future. Prefer `loop.createFuture()`.
+   *
+   * @param loop The loop it belongs to; by default `getEventLoop()`.
+   */
+  constructor(loop?: EventLoop) {
+    this._loop = loop ?? getEventLoop();
+    if (this._loop._debug) this._x().sourceTraceback = new Error().stack;
+  }
+
+  /** @internal */
+  _x(): FutureExtra {
+    return this._extra ??= {};
+  }
+
+  /** The loop this future belongs to. */
+  getLoop(): EventLoop {
+    return this._loop;
+  }
+
+  /** Whether it is done: it has a result or an exception, or was cancelled. */
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /** Whether it was cancelled. */
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /**
+   * The result. Throws the future's exception if it has one,
+   * `CancelledError` if it was cancelled, and `InvalidStateError` while it
+   * is pending.
+   */
+  result(): T {
+    switch (this._state) {
+      case RESULT:
+        return this._result as T;
+      case EXCEPTION:
+        this._retrieved();
+        throw this._result;
+      case CANCELLED:
+        throw this._makeCancelledError();
+    }
+    throw new InvalidStateError(
+      `Result is not ready: ${this[REPR]()} is pending; wait for it (yield* or await) first`,
+    );
+  }
+
+  /**
+   * The exception, or `undefined` when it finished with a result. Throws
+   * `CancelledError` if it was cancelled and `InvalidStateError` while
+   * pending.
+   */
+  exception(): unknown {
+    switch (this._state) {
+      case RESULT:
+        return undefined;
+      case EXCEPTION:
+        this._retrieved();
+        return this._result;
+      case CANCELLED:
+        throw this._makeCancelledError();
+    }
+    throw new InvalidStateError(
+      `Exception is not set: ${this[REPR]()} is pending; wait for it (yield* or await) first`,
+    );
+  }
+
+  /**
+   * Set the result and schedule the done callbacks.
+   *
+   * @param result The value.
+   * @throws {InvalidStateError} When the future is already done.
+   */
+  setResult(result: T): void {
+    if (this._state !== PENDING) throw this._doneError("setResult");
+    this._setResult(result);
+  }
+
+  /**
+   * Set an exception and schedule the done callbacks.
+   *
+   * @param exception The error that awaiting the future will throw.
+   * @throws {InvalidStateError} When the future is already done.
+   */
+  setException(exception: unknown): void {
+    if (this._state !== PENDING) throw this._doneError("setException");
+    if (exception === undefined) {
+      throw new TypeError("setException(): expected an error, got undefined");
+    }
+    this._setException(exception);
+  }
+
+  /**
+   * Cancel the future: it becomes done and awaiting it throws
+   * `CancelledError(msg)`.
+   *
+   * @param msg The message of the `CancelledError`.
+   * @returns `false` if it was already done, else `true`.
+   */
+  cancel(msg?: string): boolean {
+    return this._cancel(msg);
+  }
+
+  /**
+   * Call `callback(future)` once the future is done, through
+   * `loop.callSoon()` (at once if it is already done).
+   *
+   * @param callback Called with the future.
+   */
+  addDoneCallback(callback: DoneCallback<T>): void {
+    if (typeof callback !== "function") {
+      throw new TypeError(`addDoneCallback(): expected a function, got ${describe(callback)}`);
+    }
+    if (this._state !== PENDING) this._loop.callSoon(callback, this);
+    else this._addCallback(callback);
+  }
+
+  /**
+   * Remove every registration of `callback`.
+   *
+   * @param callback A function given to `addDoneCallback`.
+   * @returns How many were removed.
+   */
+  removeDoneCallback(callback: DoneCallback<T>): number {
+    return this._removeCallback(callback);
+  }
+
+  /** @internal Add a callback: a function, or a Driver whose step to schedule. */
+  _addCallback(cb: unknown): void {
+    if (this._cb0 === null) this._cb0 = cb;
+    else if (this._cbs === null) this._cbs = [cb];
+    else this._cbs.push(cb);
+  }
+
+  /** @internal */
+  _removeCallback(cb: unknown): number {
+    let all: unknown[] = [];
+    if (this._cb0 !== null) all.push(this._cb0);
+    if (this._cbs !== null) all = all.concat(this._cbs);
+    const kept = all.filter((c) => c !== cb);
+    const removed = all.length - kept.length;
+    if (removed > 0) {
+      this._cb0 = kept.length > 0 ? kept[0] : null;
+      this._cbs = kept.length > 1 ? kept.slice(1) : null;
+    }
+    return removed;
+  }
+
+  /** @internal Complete with a result (no state check). */
+  _setResult(result: unknown): void {
+    this._result = result;
+    this._state = RESULT;
+    this._scheduleCallbacks();
+  }
+
+  /** @internal Complete with an exception (no state check). */
+  _setException(exception: unknown): void {
+    this._result = exception;
+    this._state = EXCEPTION;
+    this._logTraceback = true;
+    this._loop._trackUnretrieved(this);
+    this._scheduleCallbacks();
+  }
+
+  /** @internal Python's `Future.cancel`. */
+  _cancel(msg?: string): boolean {
+    this._retrieved();
+    if (this._state !== PENDING) return false;
+    this._state = CANCELLED;
+    this._cancelMessage = msg;
+    this._scheduleCallbacks();
+    return true;
+  }
+
+  /** @internal The exception was looked at: do not report it as never retrieved. */
+  _retrieved(): void {
+    if (this._logTraceback) {
+      this._logTraceback = false;
+      this._loop._untrackUnretrieved(this);
+    }
+  }
+
+  /** @internal */
+  _makeCancelledError(): CancelledError {
+    const saved = this._extra?.cancelledExc;
+    if (saved !== undefined) return saved;
+    return new CancelledError(this._cancelMessage);
+  }
+
+  /** @internal */
+  _doneError(method: string): InvalidStateError {
+    return new InvalidStateError(
+      `${method}() called on a future that is already done (${
+        this[REPR]()
+      }); a future completes once — check done() first`,
+    );
+  }
+
+  /** @internal Schedule every done callback with the loop, in order. */
+  _scheduleCallbacks(): void {
+    const cb0 = this._cb0;
+    if (cb0 === null) return;
+    const loop = this._loop;
+    this._cb0 = null;
+    if (typeof cb0 === "function") loop.callSoon(cb0 as DoneCallback<T>, this);
+    else loop._push(STEP, cb0);
+    const cbs = this._cbs;
+    if (cbs !== null) {
+      this._cbs = null;
+      for (let i = 0; i < cbs.length; i++) {
+        const cb = cbs[i];
+        if (typeof cb === "function") loop.callSoon(cb as DoneCallback<T>, this);
+        else loop._push(STEP, cb);
+      }
+    }
+  }
+
+  // --- yield* protocol ---------------------------------------------------
+
+  /** The future is its own iterator, so `yield* fut` works. */
+  [Symbol.iterator](): Iterator<Future<T>, T, unknown> {
+    return this;
+  }
+
+  /**
+   * The `yield*` step: yields the future itself while it is pending, then
+   * returns its result (or throws its exception).
+   */
+  next(): IteratorResult<Future<T>, T> {
+    if (this._state === PENDING) {
+      this._blocking = true;
+      PENDING_ITER.value = this;
+      return PENDING_ITER as IteratorResult<Future<T>, T>;
+    }
+    DONE_ITER.value = this.result();
+    return DONE_ITER as IteratorResult<Future<T>, T>;
+  }
+
+  /** Rethrows `error`, so an exception thrown into `yield* fut` reaches the caller. */
+  throw(error?: unknown): IteratorResult<Future<T>, T> {
+    throw error;
+  }
+
+  /** Ends a `yield*` early (when the generator is closed). */
+  return(value?: T): IteratorResult<Future<T>, T> {
+    return { done: true, value: value as T };
+  }
+
+  // --- await protocol ----------------------------------------------------
+
+  /**
+   * Awaiting a future from async code: settles with its result or
+   * exception. Inside a task's async body the future becomes what the task
+   * waits on, so cancelling the task cancels the future.
+   */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const driver = driverStorage.getStore();
+    const loop = this._loop;
+    loop._wantMicrotasks = true;
+    return new Promise<R1 | R2>((resolve, reject) => {
+      const settle = (): void => {
+        if (driver !== undefined) driver._removeAsyncWaiter(this);
+        settleInto(this, resolve, reject, onfulfilled, onrejected);
+      };
+      if (driver !== undefined && driver._state === PENDING) {
+        if (driver._loop !== loop) {
+          const err = new RuntimeError(
+            `a task of one event loop awaited ${this[REPR]()}, which belongs to another loop`,
+          );
+          rejectInto(err, resolve, reject, onrejected);
+          return;
+        }
+        const cancelled = driver._takeMustCancel();
+        if (cancelled !== null) {
+          rejectInto(cancelled, resolve, reject, onrejected);
+          return;
+        }
+        if (this._state === PENDING) driver._addAsyncWaiter(this);
+      }
+      if (this._state !== PENDING) queueMicrotask(settle);
+      else this._addCallback(settle);
+    });
+  }
+
+  // --- repr --------------------------------------------------------------
+
+  /** @internal */
+  _reprInfo(): string[] {
+    const info = [STATE_NAMES[this._state]];
+    if (this._state === RESULT) info.push(`result=${shortRepr(this._result)}`);
+    else if (this._state === EXCEPTION) info.push(`exception=${shortRepr(this._result)}`);
+    const cbs: unknown[] = [];
+    if (this._cb0 !== null) cbs.push(this._cb0);
+    if (this._cbs !== null) cbs.push(...this._cbs);
+    if (cbs.length > 0) {
+      const fmt = (cb: unknown) =>
+        typeof cb === "function" ? `${cb.name || "<anonymous>"}()` : "Task.wakeup()";
+      const shown = cbs.length <= 2
+        ? cbs.map(fmt).join(", ")
+        : `${fmt(cbs[0])}, <${cbs.length - 2} more>, ${fmt(cbs[cbs.length - 1])}`;
+      info.push(`cb=[${shown}]`);
+    }
+    return info;
+  }
+
+  /** Python's repr: `<Future pending>`, `<Future finished result=1>`... */
+  [REPR](): string {
+    return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
+  }
+
+  /** The repr. */
+  toString(): string {
+    return this[REPR]();
+  }
+
+  /** @internal Deno's console shows the repr. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this[REPR]();
+  }
+}
+
+/**
+ * @internal Settle a promise (made by a `then` call) with the outcome of the
+ * done future `fut`, through the `then` callbacks, and mark the loop as
+ * wanting its microtasks run.
+ */
+export function settleInto<T, R1, R2>(
+  fut: Future<T>,
+  resolve: (v: R1 | R2 | PromiseLike<R1 | R2>) => void,
+  reject: (e: unknown) => void,
+  onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+  onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+): void {
+  fut._loop._wantMicrotasks = true;
+  if (fut._state === RESULT) {
+    try {
+      resolve(onfulfilled ? onfulfilled(fut._result as T) : fut._result as R1);
+    } catch (e) {
+      reject(e);
+    }
+    return;
+  }
+  let error: unknown;
+  try {
+    fut.result();
+  } catch (e) {
+    error = e;
+  }
+  rejectInto(error, resolve, reject, onrejected);
+}
+
+/** @internal Reject through `onrejected` if there is one. */
+export function rejectInto<R>(
+  error: unknown,
+  resolve: (v: R | PromiseLike<R>) => void,
+  reject: (e: unknown) => void,
+  onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+): void {
+  if (!onrejected) {
+    reject(error);
+    return;
+  }
+  try {
+    resolve(onrejected(error));
+  } catch (e) {
+    reject(e);
+  }
+}
+
+/**
+ * Whether `x` is a Future (or a Task, which is one).
+ *
+ * @param x Anything.
+ * @returns `true` for Futures and Tasks.
+ *
+ * @example
+ * ```ts
+ * import { isFuture, newEventLoop } from "@yieldfrom/asyncio";
+ * const loop = newEventLoop();
+ * console.log(isFuture(loop.createFuture()), isFuture(Promise.resolve())); // true false
+ * loop.close();
+ * ```
+ */
+export function isFuture(x: unknown): x is Future<unknown> {
+  return x instanceof Future;
+}
+
+/**
+ * @internal Python's `_chain_future`: copy the outcome of `source` to
+ * `dest` when it completes, and cancel `source` when `dest` is cancelled.
+ */
+export function _chainFuture<T>(source: Future<T>, dest: Future<T>): void {
+  source.addDoneCallback(() => {
+    if (dest.done()) return;
+    if (source.cancelled()) dest.cancel(source._cancelMessage);
+    else if (source._state === EXCEPTION) dest._setException(source.exception());
+    else dest._setResult(source.result());
+  });
+  dest.addDoneCallback(() => {
+    if (dest.cancelled() && !source.done()) source.cancel(dest._cancelMessage);
+  });
+}

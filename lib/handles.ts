@@ -1,0 +1,175 @@
+/**
+ * `Handle` and `TimerHandle`: callbacks scheduled with `callSoon`,
+ * `callLater` and `callAt`, which can be cancelled before they run.
+ *
+ * @module
+ */
+
+import type { EventLoop } from "./loop.ts";
+import { REPR, shortRepr } from "./format_helpers.ts";
+
+// deno-lint-ignore no-explicit-any
+export type Callback = (...args: any[]) => unknown;
+
+/** Python's `_format_callback`: `name(arg, ...)`. */
+export function formatCallback(cb: Callback, args: readonly unknown[] | null): string {
+  const name = cb.name || "<anonymous>";
+  return `${name}(${args ? args.map((a) => shortRepr(a)).join(", ") : ""})`;
+}
+
+/**
+ * A callback scheduled on an event loop by `callSoon()`. `cancel()` keeps it
+ * from running; a cancelled handle never runs.
+ *
+ * @example
+ * ```ts
+ * import { run, getRunningLoop, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const h = getRunningLoop().callSoon(() => console.log("never"));
+ *   h.cancel();
+ *   console.log(h.cancelled()); // true
+ *   yield* sleep(0);
+ * });
+ * ```
+ */
+export class Handle {
+  /** @internal */ _callback: Callback | null;
+  /** @internal */ _args: unknown[] | null;
+  /** @internal */ _loop: EventLoop;
+  /** @internal */ _cancelled = false;
+  /** @internal */ _repr: string | null = null;
+  /** @internal */ _sourceTraceback: string | undefined = undefined;
+
+  /**
+   * Handles are made by the loop's `callSoon`/`callLater`/`callAt`; you do
+   * not construct them yourself.
+   *
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @param loop The loop it belongs to.
+   */
+  constructor(callback: Callback, args: unknown[], loop: EventLoop) {
+    this._callback = callback;
+    this._args = args;
+    this._loop = loop;
+    if (loop._debug) this._sourceTraceback = new Error().stack;
+  }
+
+  /** Keep the callback from running; it is a no-op when it already ran. */
+  cancel(): void {
+    if (!this._cancelled) {
+      this._cancelled = true;
+      if (this._loop._debug) this._repr = this[REPR]();
+      this._callback = null;
+      this._args = null;
+    }
+  }
+
+  /** Whether `cancel()` was called. */
+  cancelled(): boolean {
+    return this._cancelled;
+  }
+
+  /** @internal Run the callback; an exception goes to the loop's exception handler. */
+  _run(): void {
+    if (this._cancelled) return;
+    const cb = this._callback!;
+    const args = this._args!;
+    try {
+      switch (args.length) {
+        case 0:
+          cb();
+          break;
+        case 1:
+          cb(args[0]);
+          break;
+        default:
+          cb(...args);
+      }
+    } catch (exc) {
+      const context: Record<string, unknown> = {
+        message: `Exception in callback ${formatCallback(cb, args)}`,
+        exception: exc,
+        handle: this,
+      };
+      if (this._sourceTraceback !== undefined) context.sourceTraceback = this._sourceTraceback;
+      this._loop.callExceptionHandler(context);
+    }
+  }
+
+  /** @internal */
+  _reprInfo(): string[] {
+    const info: string[] = [];
+    if (this._cancelled) info.push("cancelled");
+    if (this._callback !== null) info.push(formatCallback(this._callback, this._args));
+    return info;
+  }
+
+  /** Python's repr: `<Handle name(args)>`. */
+  [REPR](): string {
+    if (this._repr !== null) return this._repr;
+    return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
+  }
+
+  /** The repr. */
+  toString(): string {
+    return this[REPR]();
+  }
+
+  /** @internal Deno's console shows the repr. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this[REPR]();
+  }
+}
+
+/**
+ * A callback scheduled for a time by `callLater()` or `callAt()`.
+ *
+ * @example
+ * ```ts
+ * import { newEventLoop } from "@yieldfrom/asyncio";
+ * const loop = newEventLoop({ clock: "virtual" });
+ * const h = loop.callLater(5, () => {});
+ * console.log(h.when() - loop.time()); // 5
+ * h.cancel();
+ * loop.close();
+ * ```
+ */
+export class TimerHandle extends Handle {
+  /** @internal */ _when: number;
+  /** @internal Tie-breaker: equal-time timers run in scheduling order. */ _seq: number;
+  /** @internal Whether it sits in the loop's timer heap. */ _scheduled = false;
+
+  /**
+   * Made by the loop's `callLater`/`callAt`.
+   *
+   * @param when The loop time at which to run.
+   * @param seq Its place in scheduling order.
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @param loop The loop it belongs to.
+   */
+  constructor(when: number, seq: number, callback: Callback, args: unknown[], loop: EventLoop) {
+    super(callback, args, loop);
+    this._when = when;
+    this._seq = seq;
+  }
+
+  /** The loop time (seconds) at which the callback is scheduled to run. */
+  when(): number {
+    return this._when;
+  }
+
+  /** Keep the callback from running; the loop drops it from its timer heap. */
+  override cancel(): void {
+    if (!this._cancelled) this._loop._timerHandleCancelled(this);
+    super.cancel();
+  }
+
+  /** @internal */
+  override _reprInfo(): string[] {
+    const info = super._reprInfo();
+    info.splice(this._cancelled ? 1 : 0, 0, `when=${this._when}`);
+    return info;
+  }
+}

@@ -1,0 +1,1204 @@
+/**
+ * The `EventLoop`: a ready queue, a timer heap, and the way it lives inside
+ * Deno's own event loop (CPython's `base_events.py`).
+ *
+ * The loop owns the order of everything it runs. Each iteration moves the
+ * due timers to the ready queue and runs the callbacks that were ready when
+ * the iteration began; callbacks scheduled meanwhile run in the next one.
+ * Between iterations it yields to the host only when it must: to microtasks
+ * when a promise it settled needs to run (the async facade), to a macrotask
+ * every few milliseconds of continuous work (so host I/O is never starved),
+ * and, when nothing is ready, it sleeps on one host timer for the earliest
+ * timer or until something from outside the loop schedules work. It never
+ * polls.
+ *
+ * @module
+ */
+
+import { type Callback, Handle, TimerHandle } from "./handles.ts";
+import { _chainFuture, type Driver, EXCEPTION, Future, PENDING } from "./futures.ts";
+import { Task, type TaskFactory, type TaskOptions } from "./tasks.ts";
+import {
+  type AwaitableOrThunk,
+  awaitResult,
+  coroInfo,
+  coroutine,
+  toCoroutine,
+  wrap,
+} from "./coroutines.ts";
+import { _getRunningLoop, _setLoopFactory, _setRunningLoop } from "./events.ts";
+import {
+  checkClockKind,
+  CLOCK_RESOLUTION,
+  type ClockKind,
+  getDefaultClock,
+  monotonic,
+} from "./clocks.ts";
+import { RuntimeError, ValueError } from "./errors.ts";
+import { describe, formatException, REPR, repr, shortRepr } from "./format_helpers.ts";
+import type { Coroutine } from "./coroutines.ts";
+
+/** Options of `newEventLoop()`, `run()` and `Runner`. */
+export interface EventLoopOptions {
+  /** `"real"` (default) or `"virtual"`: a virtual clock jumps to the next timer instead of waiting. */
+  clock?: ClockKind;
+  /** Debug mode: slow-callback warnings and creation stacks in reports. */
+  debug?: boolean;
+}
+
+/**
+ * What the exception handler receives. `message` is always there; the
+ * other keys depend on what failed (`exception`, `future`, `task`,
+ * `handle`, `sourceTraceback`...).
+ */
+export interface ExceptionContext {
+  /** What happened. */
+  message?: string;
+  /** The error, if there is one. */
+  exception?: unknown;
+  /** The future or task concerned. */
+  future?: unknown;
+  /** The task concerned. */
+  task?: unknown;
+  /** The handle whose callback failed. */
+  handle?: unknown;
+  /** Further details. */
+  [key: string]: unknown;
+}
+
+/** A function called with the loop and a context when something fails unobserved. */
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
+
+/**
+ * What `runInExecutor` needs from an executor: `submit(fn, ...args)`
+ * returning a Future or promise of the result, and `shutdown()`.
+ */
+export interface Executor {
+  /** Start `fn(...args)` somewhere else; return a Future or promise of its result. */
+  // deno-lint-ignore no-explicit-any
+  submit(fn: (...args: any[]) => unknown, ...args: unknown[]): PromiseLike<unknown> | Future<any>;
+  /** Stop taking work; with `wait`, the returned awaitable settles when running jobs end. */
+  shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): unknown;
+}
+
+const MIN_SCHEDULED_TIMER_HANDLES = 100;
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+/** Python's MAXIMUM_SELECT_TIMEOUT: never sleep longer than a day at once. */
+const MAX_SLEEP_MS = 24 * 3600 * 1000;
+/** Continuous work between two macrotask yields, in milliseconds. */
+const MACROTASK_BUDGET_MS = 4;
+
+const RUN_HANDLE = (h: Handle): void => h._run();
+
+function timerLess(a: TimerHandle, b: TimerHandle): boolean {
+  return a._when < b._when || (a._when === b._when && a._seq < b._seq);
+}
+
+function heapPush(heap: TimerHandle[], h: TimerHandle): void {
+  let i = heap.length;
+  heap.push(h);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    const p = heap[parent];
+    if (!timerLess(h, p)) break;
+    heap[i] = p;
+    i = parent;
+  }
+  heap[i] = h;
+}
+
+function heapPop(heap: TimerHandle[]): TimerHandle {
+  const top = heap[0];
+  const last = heap.pop()!;
+  const n = heap.length;
+  if (n > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && timerLess(heap[r], heap[l]) ? r : l;
+      if (!timerLess(heap[c], last)) break;
+      heap[i] = heap[c];
+      i = c;
+    }
+    heap[i] = last;
+  }
+  return top;
+}
+
+function heapify(heap: TimerHandle[]): void {
+  const items = heap.splice(0, heap.length);
+  for (const h of items) heapPush(heap, h);
+}
+
+/** A failed future nobody has looked at yet (see `_trackUnretrieved`). */
+interface Unretrieved {
+  loop: EventLoop;
+  ref: WeakRef<Future<unknown>>;
+  kind: string;
+  name: string | undefined;
+  coro: string | undefined;
+  exception: unknown;
+  sourceTraceback: string | undefined;
+}
+
+function reportUnretrieved(rec: Unretrieved): void {
+  rec.loop._unretrieved.delete(rec);
+  const fut = rec.ref.deref();
+  const context: ExceptionContext = {
+    message: `${rec.kind} exception was never retrieved`,
+    exception: rec.exception,
+    future: fut ??
+      `<${rec.kind} finished${rec.name ? ` name=${shortRepr(rec.name)}` : ""}${
+        rec.coro ? ` coro=<${rec.coro}() done>` : ""
+      } exception=${shortRepr(rec.exception)}>`,
+  };
+  if (rec.sourceTraceback !== undefined) context.sourceTraceback = rec.sourceTraceback;
+  rec.loop.callExceptionHandler(context);
+}
+
+const unretrievedRegistry = new FinalizationRegistry<Unretrieved>(reportUnretrieved);
+
+const shutdownExecutorCoro = coroutine(function* shutdownDefaultExecutor(loop: EventLoop) {
+  loop._executorShutdownCalled = true;
+  const executor = loop._defaultExecutor;
+  if (executor === null) return;
+  loop._defaultExecutor = null;
+  yield* awaitResult(executor.shutdown({ wait: true }));
+});
+
+/**
+ * An asyncio event loop (Python's `BaseEventLoop`). Most programs never
+ * touch it: `run()` makes one, runs the main coroutine and closes it. Get
+ * the running one with `getRunningLoop()`.
+ *
+ * Scheduling follows Python exactly: callbacks run in FIFO order; an
+ * iteration runs only the callbacks that were ready when it began, after
+ * moving the due timers to the ready queue; timers with equal `when` run
+ * in scheduling order; a cancelled handle never runs. Only one loop runs at
+ * a time.
+ *
+ * `runUntilComplete()` and `runForever()` return promises (JavaScript
+ * cannot block): `await loop.runUntilComplete(main())`.
+ *
+ * @example
+ * ```ts
+ * import { newEventLoop } from "@yieldfrom/asyncio";
+ * const loop = newEventLoop({ clock: "virtual" });
+ * loop.callLater(2, () => {
+ *   console.log("two seconds later:", loop.time());
+ *   loop.stop();
+ * });
+ * loop.callSoon(() => console.log("soon"));
+ * await loop.runForever(); // soon, then: two seconds later: 2
+ * loop.close();
+ * ```
+ */
+export class EventLoop {
+  // The ready queue: a ring buffer of (function, argument) pairs.
+  /** @internal */ _q: unknown[] = new Array(512);
+  /** @internal */ _mask = 255;
+  /** @internal */ _head = 0;
+  /** @internal */ _size = 0;
+
+  /** @internal */ _timers: TimerHandle[] = [];
+  /** @internal */ _timerSeq = 0;
+  /** @internal */ _timerCancelledCount = 0;
+
+  /** @internal */ _virtual: boolean;
+  /** @internal */ _vnow = 0;
+  /** @internal */ _resolution: number;
+
+  /** @internal */ _running = false;
+  /** @internal */ _stopping = false;
+  /** @internal */ _closed = false;
+  /** @internal */ _debug = false;
+  /**
+   * In debug mode, a callback running at least this long (seconds) is
+   * reported with a warning.
+   */
+  slowCallbackDuration = 0.1;
+
+  /** @internal */ _exceptionHandler: ExceptionHandler | null = null;
+  /** @internal */ _taskFactory: TaskFactory | null = null;
+  /** @internal The driver (task) whose step is running. */ _current: Driver | null = null;
+  /** @internal */ _taskHead: Task<unknown> | null = null;
+  /** @internal */ _taskTail: Task<unknown> | null = null;
+
+  /** @internal Resolves the promise the loop sleeps on. */ _sleepResolve: (() => void) | null =
+    null;
+  /** @internal */ _hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** @internal Things being waited for outside the loop (see `wrap`). */ _hostBusy = 0;
+  /** @internal A promise was settled: let microtasks run before the next iteration. */
+  _wantMicrotasks = false;
+  /** @internal */ _port: MessageChannel | null = null;
+  /** @internal */ _macroResolve: (() => void) | null = null;
+  /** @internal */ _lastYield = 0;
+  /** @internal */ _ticks = 0;
+
+  /** @internal */ _defaultExecutor: Executor | null = null;
+  /** @internal */ _executorShutdownCalled = false;
+  /** @internal */ _unretrieved: Set<Unretrieved> = new Set();
+  /** @internal */ _signalHandlers: Map<string, () => void> = new Map();
+
+  /**
+   * Make a loop. Prefer `newEventLoop()` or `run()`.
+   *
+   * @param options `clock` and `debug`.
+   */
+  constructor(options?: EventLoopOptions) {
+    const clock = options?.clock ?? getDefaultClock();
+    checkClockKind(clock, "EventLoop");
+    this._virtual = clock === "virtual";
+    this._resolution = CLOCK_RESOLUTION[clock];
+    if (options?.debug) this._debug = true;
+  }
+
+  /** @internal */
+  _onHostTimer = (): void => {
+    this._hostTimer = undefined;
+    this._wake();
+  };
+
+  // --- clock -------------------------------------------------------------
+
+  /**
+   * The loop's time in seconds: monotonic real time, or the virtual clock's
+   * time (starting at 0) for a virtual loop.
+   */
+  time(): number {
+    return this._virtual ? this._vnow : monotonic();
+  }
+
+  /** Which clock the loop reads. */
+  clock(): ClockKind {
+    return this._virtual ? "virtual" : "real";
+  }
+
+  // --- scheduling --------------------------------------------------------
+
+  /** @internal Append a (function, argument) pair to the ready queue. */
+  _push(fn: (arg: never) => void, arg: unknown): void {
+    if (this._size > this._mask) this._grow();
+    const i = ((this._head + this._size) & this._mask) << 1;
+    this._q[i] = fn;
+    this._q[i + 1] = arg;
+    this._size++;
+    if (this._sleepResolve !== null) this._wake();
+  }
+
+  /** @internal */
+  _grow(): void {
+    const cap = this._mask + 1;
+    const q = new Array(cap * 4);
+    for (let k = 0; k < this._size; k++) {
+      const i = ((this._head + k) & this._mask) << 1;
+      q[2 * k] = this._q[i];
+      q[2 * k + 1] = this._q[i + 1];
+    }
+    this._q = q;
+    this._head = 0;
+    this._mask = cap * 2 - 1;
+  }
+
+  /**
+   * Schedule `callback(...args)` for the next loop iteration; callbacks run
+   * in the order they were scheduled.
+   *
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle that can cancel the call.
+   *
+   * @example
+   * ```ts
+   * import { getRunningLoop, run, sleep } from "@yieldfrom/asyncio";
+   * await run(function* () {
+   *   const loop = getRunningLoop();
+   *   loop.callSoon(console.log, "first");
+   *   loop.callSoon(console.log, "second");
+   *   yield* sleep(0);
+   * });
+   * ```
+   */
+  callSoon(callback: Callback, ...args: unknown[]): Handle {
+    if (this._closed) throw this._closedError();
+    if (typeof callback !== "function") {
+      throw new TypeError(
+        `callSoon(): the callback must be a function, got ${describe(callback)}`,
+      );
+    }
+    const h = new Handle(callback, args, this);
+    this._push(RUN_HANDLE, h);
+    return h;
+  }
+
+  /**
+   * Schedule `callback(...args)` to run `delay` seconds from now.
+   *
+   * @param delay Seconds (a float; negative means as soon as possible).
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle that can cancel the call.
+   *
+   * @example
+   * ```ts
+   * import { newEventLoop } from "@yieldfrom/asyncio";
+   * const loop = newEventLoop({ clock: "virtual" });
+   * loop.callLater(0.5, () => loop.stop());
+   * await loop.runForever();
+   * console.log(loop.time()); // 0.5
+   * loop.close();
+   * ```
+   */
+  callLater(delay: number, callback: Callback, ...args: unknown[]): TimerHandle {
+    checkTime(delay, "callLater()", "delay");
+    return this._timer(this.time() + delay, callback, args, "callLater()");
+  }
+
+  /**
+   * Schedule `callback(...args)` at loop time `when` (compare `time()`).
+   *
+   * @param when Loop time in seconds.
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle that can cancel the call.
+   *
+   * @example
+   * ```ts
+   * import { newEventLoop } from "@yieldfrom/asyncio";
+   * const loop = newEventLoop({ clock: "virtual" });
+   * loop.callAt(loop.time() + 3, () => loop.stop());
+   * await loop.runForever();
+   * console.log(loop.time()); // 3
+   * loop.close();
+   * ```
+   */
+  callAt(when: number, callback: Callback, ...args: unknown[]): TimerHandle {
+    checkTime(when, "callAt()", "when");
+    return this._timer(when, callback, args, "callAt()");
+  }
+
+  /** @internal */
+  _timer(when: number, callback: Callback, args: unknown[], where: string): TimerHandle {
+    if (this._closed) throw this._closedError();
+    if (typeof callback !== "function") {
+      throw new TypeError(`${where}: the callback must be a function, got ${describe(callback)}`);
+    }
+    const h = new TimerHandle(when, this._timerSeq++, callback, args, this);
+    h._scheduled = true;
+    heapPush(this._timers, h);
+    if (this._sleepResolve !== null) this._wake();
+    return h;
+  }
+
+  /** @internal Called when a TimerHandle is cancelled. */
+  _timerHandleCancelled(h: TimerHandle): void {
+    if (h._scheduled) this._timerCancelledCount++;
+  }
+
+  /**
+   * A new pending Future of this loop.
+   *
+   * @example
+   * ```ts
+   * import { newEventLoop } from "@yieldfrom/asyncio";
+   * const loop = newEventLoop();
+   * const fut = loop.createFuture<number>();
+   * fut.setResult(1);
+   * console.log(fut.result()); // 1
+   * loop.close();
+   * ```
+   */
+  createFuture<T = unknown>(): Future<T> {
+    return new Future<T>(this);
+  }
+
+  /**
+   * Wrap an awaitable in a Task on this loop (through the task factory, if
+   * one is set). Works before the loop runs, too.
+   *
+   * @param aw A coroutine object, Future, Promise, or a function returning one.
+   * @param options `name`.
+   * @returns The task.
+   *
+   * @example
+   * ```ts
+   * import { newEventLoop, sleep } from "@yieldfrom/asyncio";
+   * const loop = newEventLoop({ clock: "virtual" });
+   * const task = loop.createTask(sleep(1, "ok"), { name: "t" });
+   * console.log(await loop.runUntilComplete(task)); // ok
+   * loop.close();
+   * ```
+   */
+  createTask<T>(aw: AwaitableOrThunk<T>, options?: TaskOptions): Task<T> {
+    if (this._closed) throw this._closedError();
+    const coro = toCoroutine(aw, "createTask()") as Coroutine<T>;
+    const factory = this._taskFactory;
+    if (factory === null) {
+      return new Task<T>(
+        coro,
+        options === undefined ? { loop: this } : {
+          loop: this,
+          name: options.name,
+        },
+      );
+    }
+    const task = factory(this, coro, options);
+    if (!(task instanceof Future)) {
+      throw new TypeError(`the loop's task factory returned ${describe(task)}, not a Task`);
+    }
+    if (options?.name !== undefined) task.setName(options.name);
+    return task;
+  }
+
+  // --- running -----------------------------------------------------------
+
+  /**
+   * Run until `aw` is done and return its result (or throw its exception).
+   * A coroutine or function is wrapped in a Task first. JavaScript cannot
+   * block, so this returns a promise: `await loop.runUntilComplete(...)`.
+   *
+   * @param aw The awaitable to complete.
+   * @returns A promise of its result.
+   * @throws {RuntimeError} When this loop or another one is running, or this loop is closed.
+   *
+   * @example
+   * ```ts
+   * import { coroutine, getEventLoop, sleep, wait } from "@yieldfrom/asyncio";
+   * const hello = coroutine(function* () {
+   *   console.log("Hello world");
+   *   yield* sleep(1);
+   *   console.log("hello again");
+   * });
+   * const loop = getEventLoop();
+   * await loop.runUntilComplete(wait([hello(), hello()]));
+   * loop.close();
+   * ```
+   */
+  runUntilComplete<T>(aw: AwaitableOrThunk<T>): Promise<T> {
+    this._checkClosed();
+    this._checkRunning("runUntilComplete()");
+    const isNew = !(aw instanceof Future);
+    let fut: Future<T>;
+    if (aw instanceof Future) {
+      if (aw._loop !== this) {
+        throw new ValueError(
+          "runUntilComplete(): the future belongs to another event loop; run it on its own loop",
+        );
+      }
+      fut = aw;
+    } else {
+      fut = this.createTask(aw as AwaitableOrThunk<T>);
+    }
+    const onDone = (f: Future<unknown>): void => {
+      if (f._state === EXCEPTION) f._retrieved();
+      this.stop();
+    };
+    fut.addDoneCallback(onDone);
+    return this._runUntil(fut, onDone, isNew);
+  }
+
+  /** @internal */
+  async _runUntil<T>(
+    fut: Future<T>,
+    onDone: (f: Future<unknown>) => void,
+    isNew: boolean,
+  ): Promise<T> {
+    try {
+      await this._run();
+    } catch (e) {
+      if (isNew && fut.done() && !fut.cancelled()) fut.exception();
+      throw e;
+    } finally {
+      fut.removeDoneCallback(onDone);
+    }
+    if (!fut.done()) throw new RuntimeError("Event loop stopped before Future completed.");
+    return fut.result();
+  }
+
+  /**
+   * Run until `stop()` is called. Returns a promise that settles when the
+   * loop has stopped.
+   *
+   * @returns A promise settled when the loop stops.
+   * @throws {RuntimeError} When this loop or another one is running, or this loop is closed.
+   *
+   * @example
+   * ```ts
+   * import { newEventLoop } from "@yieldfrom/asyncio";
+   * const loop = newEventLoop();
+   * loop.callSoon(() => loop.stop());
+   * await loop.runForever();
+   * loop.close();
+   * ```
+   */
+  runForever(): Promise<void> {
+    this._checkClosed();
+    this._checkRunning("runForever()");
+    return this._run();
+  }
+
+  /** @internal The loop proper. */
+  async _run(): Promise<void> {
+    this._running = true;
+    _setRunningLoop(this);
+    this._lastYield = performance.now();
+    try {
+      for (;;) {
+        if (this._size === 0 && !this._stopping) {
+          await this._idle();
+          this._lastYield = performance.now();
+        } else if (this._wantMicrotasks) {
+          do {
+            this._wantMicrotasks = false;
+            await null;
+            await null;
+          } while (this._wantMicrotasks);
+        } else if (
+          (++this._ticks & 63) === 0 && performance.now() - this._lastYield > MACROTASK_BUDGET_MS
+        ) {
+          await this._macrotask();
+          this._lastYield = performance.now();
+        }
+        let n = this._collectTimers();
+        while (n > 0) {
+          n = this._debug ? this._runDebug(n) : this._runReady(n);
+          // A callback settled a promise or started an async body: let it run
+          // up to its next await before the next callback, as a Python step
+          // runs a coroutine up to its next suspension.
+          while (this._wantMicrotasks) {
+            this._wantMicrotasks = false;
+            await null;
+            await null;
+          }
+        }
+        if (this._stopping) break;
+      }
+    } finally {
+      this._stopping = false;
+      this._running = false;
+      _setRunningLoop(null);
+      this._closePort();
+    }
+  }
+
+  /** @internal Wait until something is ready (or the loop is stopping). */
+  async _idle(): Promise<void> {
+    for (;;) {
+      while (this._wantMicrotasks) {
+        this._wantMicrotasks = false;
+        await null;
+        await null;
+      }
+      if (this._size > 0 || this._stopping) return;
+      const timers = this._timers;
+      while (timers.length > 0 && timers[0]._cancelled) {
+        heapPop(timers)._scheduled = false;
+        this._timerCancelledCount--;
+      }
+      let delayMs = -1;
+      if (timers.length > 0) {
+        const when = timers[0]._when;
+        if (this._virtual) {
+          if (this._hostBusy === 0 && when !== Infinity) {
+            if (when > this._vnow) this._vnow = when;
+            return;
+          }
+        } else {
+          const delay = when - monotonic();
+          if (delay <= this._resolution) return;
+          delayMs = Math.min(Math.ceil(delay * 1000), MAX_SLEEP_MS);
+        }
+      }
+      // Deno does not keep a process alive for signal listeners; a loop that
+      // waits for a signal must, as Python's does.
+      if (delayMs < 0 && this._signalHandlers.size > 0) delayMs = MAX_SLEEP_MS;
+      await new Promise<void>((resolve) => {
+        this._sleepResolve = resolve;
+        if (delayMs >= 0) this._hostTimer = setTimeout(this._onHostTimer, delayMs);
+      });
+    }
+  }
+
+  /** @internal Something happened outside the loop while it slept: wake it. */
+  _wake(): void {
+    const resolve = this._sleepResolve;
+    if (resolve === null) return;
+    this._sleepResolve = null;
+    if (this._hostTimer !== undefined) {
+      clearTimeout(this._hostTimer);
+      this._hostTimer = undefined;
+    }
+    resolve();
+  }
+
+  /** @internal Let the host run its macrotasks (I/O, timers) once. */
+  _macrotask(): Promise<void> {
+    let ch = this._port;
+    if (ch === null) {
+      ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        const resolve = this._macroResolve;
+        this._macroResolve = null;
+        resolve?.();
+      };
+      this._port = ch;
+    }
+    const port = ch.port2;
+    return new Promise<void>((resolve) => {
+      this._macroResolve = resolve;
+      port.postMessage(null);
+    });
+  }
+
+  /** @internal */
+  _closePort(): void {
+    const ch = this._port;
+    if (ch !== null) {
+      this._port = null;
+      ch.port1.close();
+      ch.port2.close();
+    }
+  }
+
+  /**
+   * @internal The start of an iteration: move the due timers to the ready
+   * queue. Returns how many callbacks this iteration runs.
+   */
+  _collectTimers(): number {
+    const timers = this._timers;
+    if (timers.length > 0) {
+      const n = timers.length;
+      if (
+        n > MIN_SCHEDULED_TIMER_HANDLES &&
+        this._timerCancelledCount / n > MIN_CANCELLED_TIMER_HANDLES_FRACTION
+      ) {
+        const kept = timers.filter((h) => {
+          if (h._cancelled) h._scheduled = false;
+          return !h._cancelled;
+        });
+        timers.length = 0;
+        for (const h of kept) timers.push(h);
+        heapify(timers);
+        this._timerCancelledCount = 0;
+      } else {
+        while (timers.length > 0 && timers[0]._cancelled) {
+          heapPop(timers)._scheduled = false;
+          this._timerCancelledCount--;
+        }
+      }
+      if (timers.length > 0) {
+        const end = this.time() + this._resolution;
+        while (timers.length > 0 && timers[0]._when < end) {
+          const h = heapPop(timers);
+          h._scheduled = false;
+          this._push(RUN_HANDLE, h);
+        }
+      }
+    }
+    return this._size;
+  }
+
+  /**
+   * @internal Run up to `n` ready callbacks; stop early after one that wants
+   * microtasks to run. Returns how many of the `n` are left.
+   */
+  _runReady(n: number): number {
+    while (n > 0) {
+      try {
+        while (n > 0) {
+          n--;
+          const i = this._head << 1;
+          const q = this._q;
+          const fn = q[i] as (arg: unknown) => void;
+          const arg = q[i + 1];
+          q[i] = undefined;
+          q[i + 1] = undefined;
+          this._head = (this._head + 1) & this._mask;
+          this._size--;
+          fn(arg);
+          if (this._wantMicrotasks) return n;
+        }
+      } catch (exc) {
+        this.callExceptionHandler({
+          message: "Exception in the event loop's ready queue",
+          exception: exc,
+        });
+      }
+    }
+    return 0;
+  }
+
+  /** @internal `_runReady`, timing every callback (debug mode). */
+  _runDebug(n: number): number {
+    while (n > 0) {
+      n--;
+      const i = this._head << 1;
+      const fn = this._q[i] as (arg: unknown) => void;
+      const arg = this._q[i + 1];
+      this._q[i] = undefined;
+      this._q[i + 1] = undefined;
+      this._head = (this._head + 1) & this._mask;
+      this._size--;
+      const t0 = performance.now();
+      try {
+        fn(arg);
+      } catch (exc) {
+        this.callExceptionHandler({
+          message: "Exception in the event loop's ready queue",
+          exception: exc,
+        });
+      }
+      const dt = (performance.now() - t0) / 1000;
+      if (dt >= this.slowCallbackDuration) {
+        const what = arg instanceof Handle || arg instanceof Future ? arg[REPR]() : String(fn.name);
+        console.warn(`Executing ${what} took ${dt.toFixed(3)} seconds`);
+      }
+      if (this._wantMicrotasks) return n;
+    }
+    return 0;
+  }
+
+  /**
+   * Stop the loop: `runForever()` returns after the current iteration (or
+   * after one iteration, if called before it starts).
+   */
+  stop(): void {
+    this._stopping = true;
+    this._wake();
+  }
+
+  /** Whether the loop is running. */
+  isRunning(): boolean {
+    return this._running;
+  }
+
+  /** Whether the loop was closed. */
+  isClosed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * Close the loop: drop every pending callback and timer, shut the default
+   * executor down without waiting, remove signal handlers, and report the
+   * failed futures nobody looked at ("Task exception was never retrieved")
+   * and the tasks still pending. A closed loop cannot run again.
+   *
+   * @throws {RuntimeError} When the loop is running.
+   */
+  close(): void {
+    if (this._running) {
+      throw new RuntimeError(
+        "Cannot close a running event loop; call stop() and wait for runForever() to return",
+      );
+    }
+    if (this._closed) return;
+    for (let t = this._taskHead; t !== null; t = t._nextTask) {
+      this.callExceptionHandler({ message: "Task was destroyed but it is pending!", task: t });
+    }
+    for (const rec of [...this._unretrieved]) {
+      unretrievedRegistry.unregister(rec);
+      const fut = rec.ref.deref();
+      if (fut !== undefined) fut._x().unretrieved = undefined;
+      reportUnretrieved(rec);
+    }
+    this._closed = true;
+    this._q = new Array(512);
+    this._mask = 255;
+    this._head = 0;
+    this._size = 0;
+    for (const h of this._timers) h._scheduled = false;
+    this._timers = [];
+    this._timerCancelledCount = 0;
+    this._taskHead = this._taskTail = null;
+    this._executorShutdownCalled = true;
+    const executor = this._defaultExecutor;
+    if (executor !== null) {
+      this._defaultExecutor = null;
+      executor.shutdown({ wait: false });
+    }
+    for (const sig of [...this._signalHandlers.keys()]) {
+      this.removeSignalHandler(sig as Deno.Signal);
+    }
+    if (this._hostTimer !== undefined) {
+      clearTimeout(this._hostTimer);
+      this._hostTimer = undefined;
+    }
+    this._closePort();
+  }
+
+  /** Close the loop when used with `using` / `await using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** @internal */
+  _closedError(): RuntimeError {
+    return new RuntimeError(
+      "Event loop is closed; make a new one with newEventLoop(), or use asyncio.run()",
+    );
+  }
+
+  /** @internal */
+  _checkClosed(): void {
+    if (this._closed) throw this._closedError();
+  }
+
+  /** @internal */
+  _checkRunning(where: string): void {
+    if (this._running) {
+      throw new RuntimeError(
+        `${where}: this event loop is already running; inside a coroutine, wait with ` +
+          `yield* or await instead`,
+      );
+    }
+    if (_getRunningLoop() !== null) {
+      throw new RuntimeError(
+        `${where}: cannot run the event loop while another loop is running`,
+      );
+    }
+  }
+
+  // --- tasks ---------------------------------------------------------------
+
+  /** @internal */
+  _registerTask(t: Task<unknown>): void {
+    const tail = this._taskTail;
+    t._prevTask = tail;
+    t._nextTask = null;
+    if (tail === null) this._taskHead = t;
+    else tail._nextTask = t;
+    this._taskTail = t;
+  }
+
+  /** @internal */
+  _unregisterTask(t: Task<unknown>): void {
+    const prev = t._prevTask, next = t._nextTask;
+    if (prev === null) {
+      if (this._taskHead !== t) return; // not registered
+      this._taskHead = next;
+    } else {
+      prev._nextTask = next;
+    }
+    if (next === null) this._taskTail = prev;
+    else next._prevTask = prev;
+    t._prevTask = t._nextTask = null;
+  }
+
+  /** @internal */
+  _allTasks(): Set<Task<unknown>> {
+    const s = new Set<Task<unknown>>();
+    for (let t = this._taskHead; t !== null; t = t._nextTask) {
+      if (t._state === PENDING) s.add(t);
+    }
+    return s;
+  }
+
+  /**
+   * Set the function that `createTask()` uses to make tasks, or `null` for
+   * the default; `eagerTaskFactory` is one.
+   *
+   * @param factory `(loop, coro, options) => Task`, or `null`.
+   */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null && typeof factory !== "function") {
+      throw new TypeError(
+        `setTaskFactory(): expected a function (loop, coro, options) => Task or null, got ${
+          describe(factory)
+        }`,
+      );
+    }
+    this._taskFactory = factory;
+  }
+
+  /** The task factory, or `null` for the default. */
+  getTaskFactory(): TaskFactory | null {
+    return this._taskFactory;
+  }
+
+  // --- host work --------------------------------------------------------
+
+  /** @internal Count work the loop waits for outside itself (a virtual clock waits for it). */
+  _hostBusyAdd(delta: number): void {
+    this._hostBusy += delta;
+    if (this._hostBusy === 0 && this._sleepResolve !== null) this._wake();
+  }
+
+  // --- errors -------------------------------------------------------------
+
+  /**
+   * Set the handler called for errors nobody can catch (a failing callback,
+   * a task exception never retrieved...), or `null` for the default, which
+   * prints them.
+   *
+   * @param handler `(loop, context) => void`, or `null`.
+   */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError(
+        `setExceptionHandler(): expected a function (loop, context) => void or null, got ${
+          describe(handler)
+        }`,
+      );
+    }
+    this._exceptionHandler = handler;
+  }
+
+  /** The exception handler, or `null` for the default. */
+  getExceptionHandler(): ExceptionHandler | null {
+    return this._exceptionHandler;
+  }
+
+  /**
+   * Report an error: call the exception handler (or the default one). An
+   * error thrown by the handler is reported by the default handler.
+   *
+   * @param context `message` and whatever else describes the error.
+   */
+  callExceptionHandler(context: ExceptionContext): void {
+    const handler = this._exceptionHandler;
+    if (handler === null) {
+      try {
+        this.defaultExceptionHandler(context);
+      } catch (e) {
+        console.error("Exception in default exception handler", e);
+      }
+      return;
+    }
+    try {
+      handler(this, context);
+    } catch (exc) {
+      try {
+        this.defaultExceptionHandler({
+          message: "Unhandled error in exception handler",
+          exception: exc,
+          context,
+        });
+      } catch (e) {
+        console.error("Exception in default exception handler while handling an error", e);
+      }
+    }
+  }
+
+  /**
+   * The default exception handler: prints the message, the context (as
+   * Python reprs) and the exception's stack with `console.error`.
+   *
+   * @param context What `callExceptionHandler` was given.
+   */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const lines = [context.message || "Unhandled exception in event loop"];
+    for (const key of Object.keys(context).sort()) {
+      if (key === "message" || key === "exception") continue;
+      const value = context[key];
+      if (key === "sourceTraceback" && typeof value === "string") {
+        const frames = value.split("\n").slice(1).reverse().join("\n");
+        lines.push(`Object created at (most recent call last):\n${frames}`);
+      } else {
+        lines.push(`${key}: ${typeof value === "string" ? value : repr(value)}`);
+      }
+    }
+    if (context.exception !== undefined) lines.push(formatException(context.exception));
+    console.error(lines.join("\n"));
+  }
+
+  /** @internal A future failed: remember it until its exception is looked at. */
+  _trackUnretrieved(fut: Future<unknown>): void {
+    const task = fut as Partial<Task<unknown>>;
+    const rec: Unretrieved = {
+      loop: this,
+      ref: new WeakRef(fut),
+      kind: fut.constructor.name,
+      name: typeof task.getName === "function" ? task.getName() : undefined,
+      coro: task._coro !== undefined ? coroInfo(task._coro)?.name : undefined,
+      exception: fut._result,
+      sourceTraceback: fut._extra?.sourceTraceback,
+    };
+    fut._x().unretrieved = rec;
+    this._unretrieved.add(rec);
+    unretrievedRegistry.register(fut, rec, rec);
+  }
+
+  /** @internal */
+  _untrackUnretrieved(fut: Future<unknown>): void {
+    const rec = fut._extra?.unretrieved as Unretrieved | undefined;
+    if (rec === undefined) return;
+    fut._extra!.unretrieved = undefined;
+    unretrievedRegistry.unregister(rec);
+    this._unretrieved.delete(rec);
+  }
+
+  // --- debug ---------------------------------------------------------------
+
+  /**
+   * Turn debug mode on or off: slow callbacks are reported, and futures,
+   * tasks and handles remember where they were created.
+   *
+   * @param enabled On or off.
+   */
+  setDebug(enabled: boolean): void {
+    this._debug = Boolean(enabled);
+  }
+
+  /** Whether debug mode is on. */
+  getDebug(): boolean {
+    return this._debug;
+  }
+
+  // --- executors -----------------------------------------------------------
+
+  /**
+   * Run `fn(...args)` in an executor and return a Future of its result.
+   * With `null`, the loop's default executor is used.
+   *
+   * @param executor An executor, or `null` for the default one.
+   * @param fn The function to run.
+   * @param args Its arguments.
+   * @returns A Future of the result.
+   */
+  runInExecutor<A extends unknown[], R>(
+    executor: Executor | null,
+    fn: (...args: A) => R,
+    ...args: A
+  ): Future<Awaited<R>> {
+    this._checkClosed();
+    if (typeof fn !== "function") {
+      throw new TypeError(`runInExecutor(): expected a function to run, got ${describe(fn)}`);
+    }
+    let ex = executor;
+    if (ex === null || ex === undefined) {
+      if (this._executorShutdownCalled) {
+        throw new RuntimeError("runInExecutor(): the default executor was shut down");
+      }
+      ex = this._defaultExecutor ??= defaultExecutorFactory();
+    }
+    const inner = ex.submit(fn as (...args: unknown[]) => unknown, ...args);
+    if (inner instanceof Future) {
+      if (inner._loop === this) return inner as Future<Awaited<R>>;
+      const fut = this.createFuture<Awaited<R>>();
+      _chainFuture(inner as Future<Awaited<R>>, fut);
+      return fut;
+    }
+    return wrap(inner as PromiseLike<Awaited<R>>, this);
+  }
+
+  /**
+   * Use `executor` for `runInExecutor(null, ...)`.
+   *
+   * @param executor An object with `submit` and `shutdown`.
+   */
+  setDefaultExecutor(executor: Executor): void {
+    if (
+      typeof executor !== "object" || executor === null || typeof executor.submit !== "function" ||
+      typeof executor.shutdown !== "function"
+    ) {
+      throw new TypeError(
+        `setDefaultExecutor(): expected an executor (with submit and shutdown), got ${
+          describe(executor)
+        }`,
+      );
+    }
+    this._defaultExecutor = executor;
+  }
+
+  /**
+   * Shut the default executor down and wait for its running jobs; later
+   * `runInExecutor(null, ...)` calls throw. `run()` calls it before closing
+   * the loop.
+   *
+   * @returns A coroutine: `yield*` or `await` it.
+   */
+  shutdownDefaultExecutor(): Coroutine<void> {
+    return shutdownExecutorCoro(this);
+  }
+
+  // --- signals ---------------------------------------------------------------
+
+  /**
+   * Call `callback(...args)` on the loop when the process receives `sig`.
+   *
+   * @param sig A signal name such as `"SIGINT"`.
+   * @param callback The function to call.
+   * @param args Its arguments.
+   */
+  addSignalHandler(sig: Deno.Signal, callback: Callback, ...args: unknown[]): void {
+    this._checkClosed();
+    if (typeof callback !== "function") {
+      throw new TypeError(
+        `addSignalHandler(): the callback must be a function, got ${describe(callback)}`,
+      );
+    }
+    const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+    if (deno?.addSignalListener === undefined) {
+      throw new RuntimeError("addSignalHandler(): signals need the Deno runtime's main thread");
+    }
+    this.removeSignalHandler(sig);
+    const listener = (): void => {
+      if (!this._closed) this.callSoon(callback, ...args);
+    };
+    try {
+      deno.addSignalListener(sig, listener);
+    } catch (e) {
+      throw new ValueError(
+        `addSignalHandler(): cannot handle ${String(sig)}: ${(e as Error).message}`,
+      );
+    }
+    this._signalHandlers.set(sig, listener);
+  }
+
+  /**
+   * Remove the handler of `sig`.
+   *
+   * @param sig A signal name.
+   * @returns Whether a handler was removed.
+   */
+  removeSignalHandler(sig: Deno.Signal): boolean {
+    const listener = this._signalHandlers.get(sig);
+    if (listener === undefined) return false;
+    this._signalHandlers.delete(sig);
+    Deno.removeSignalListener(sig, listener);
+    return true;
+  }
+
+  // --- repr ----------------------------------------------------------------
+
+  /** Python's repr: `<EventLoop running=False closed=False debug=False>`. */
+  [REPR](): string {
+    const b = (x: boolean) => (x ? "True" : "False");
+    return `<EventLoop running=${b(this._running)} closed=${b(this._closed)} debug=${
+      b(this._debug)
+    } clock=${this.clock()}>`;
+  }
+
+  /** The repr. */
+  toString(): string {
+    return this[REPR]();
+  }
+
+  /** @internal */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this[REPR]();
+  }
+}
+
+function checkTime(value: unknown, where: string, what: string): asserts value is number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${where}: ${what} must be a number of seconds, got ${describe(value)}`);
+  }
+  if (Number.isNaN(value)) throw new ValueError(`${where}: ${what} is NaN`);
+}
+
+let defaultExecutorFactory: () => Executor = () => {
+  throw new RuntimeError(
+    "runInExecutor(): no default executor is available; pass an executor or call " +
+      "loop.setDefaultExecutor()",
+  );
+};
+
+/** @internal executors.ts installs the ThreadPoolExecutor factory. */
+export function _setDefaultExecutorFactory(factory: () => Executor): void {
+  defaultExecutorFactory = factory;
+}
+
+_setLoopFactory((options) => new EventLoop(options));

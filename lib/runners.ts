@@ -1,0 +1,230 @@
+/**
+ * `run()` and `Runner`: make a loop, run the main coroutine, clean up in
+ * Python's order (CPython's `runners.py`).
+ *
+ * @module
+ */
+
+import { CancelledError, KeyboardInterrupt, RuntimeError, ValueError } from "./errors.ts";
+import { describe } from "./format_helpers.ts";
+import { _getRunningLoop, newEventLoop, setEventLoop } from "./events.ts";
+import type { EventLoop, EventLoopOptions } from "./loop.ts";
+import { allTasks, type Task } from "./tasks.ts";
+import { type AwaitableOrThunk, isGeneratorLike, isThenable } from "./coroutines.ts";
+import { Future } from "./futures.ts";
+import { gather } from "./combinators.ts";
+
+/** Options of `run()` and `new Runner()`. */
+export type RunOptions = EventLoopOptions;
+
+/** @internal Python's `_cancel_all_tasks`. */
+async function cancelAllTasks(loop: EventLoop): Promise<void> {
+  const toCancel = allTasks(loop);
+  if (toCancel.size === 0) return;
+  for (const task of toCancel) task.cancel();
+  await loop.runUntilComplete(gather([...toCancel], { returnExceptions: true }));
+  for (const task of toCancel) {
+    if (task.cancelled()) continue;
+    const exc = task.exception();
+    if (exc !== undefined) {
+      loop.callExceptionHandler({
+        message: "unhandled exception during asyncio.run() shutdown",
+        exception: exc,
+        task,
+      });
+    }
+  }
+}
+
+function checkMain(main: unknown, where: string): void {
+  if (
+    !(main instanceof Future) && !isGeneratorLike(main) && !isThenable(main) &&
+    typeof main !== "function"
+  ) {
+    throw new ValueError(
+      `${where}: a coroutine was expected, got ${describe(main)}; pass a coroutine object, ` +
+        `a Promise, or a function returning one`,
+    );
+  }
+}
+
+/**
+ * Runs several coroutines on one event loop, one after the other, and
+ * cleans up when closed (Python 3.11's `asyncio.Runner`). `run()` is a
+ * Runner used once.
+ *
+ * @example
+ * ```ts
+ * import { Runner, sleep } from "@yieldfrom/asyncio";
+ * const runner = new Runner({ clock: "virtual" });
+ * console.log(await runner.run(sleep(1, "first")));
+ * console.log(await runner.run(sleep(1, "second")), runner.getLoop().time()); // second 2
+ * await runner.close();
+ * ```
+ */
+export class Runner {
+  /** @internal */ _state: "created" | "initialized" | "closed" = "created";
+  /** @internal */ _loop: EventLoop | null = null;
+  /** @internal */ _options: RunOptions | undefined;
+
+  /**
+   * @param options `clock` and `debug` for the loop the runner makes.
+   */
+  constructor(options?: RunOptions) {
+    this._options = options;
+  }
+
+  /** @internal */
+  _lazyInit(): EventLoop {
+    if (this._state === "closed") throw new RuntimeError("Runner is closed");
+    if (this._loop === null) {
+      this._loop = newEventLoop(this._options);
+      setEventLoop(this._loop);
+      this._state = "initialized";
+    }
+    return this._loop;
+  }
+
+  /** The runner's loop (made on first use). */
+  getLoop(): EventLoop {
+    return this._lazyInit();
+  }
+
+  /**
+   * Run `main` on the runner's loop and return its result. The first
+   * Ctrl-C (SIGINT) cancels the main task, which then ends with
+   * `KeyboardInterrupt`; a second one ends the process.
+   *
+   * @param main A coroutine, a Promise, or a function returning either.
+   * @returns A promise of `main`'s result.
+   * @throws {ValueError} When `main` is not awaitable.
+   * @throws {RuntimeError} When a loop is already running.
+   */
+  run<T>(main: AwaitableOrThunk<T>): Promise<T> {
+    checkMain(main, "Runner.run()");
+    if (_getRunningLoop() !== null) {
+      throw new RuntimeError(
+        "Runner.run() cannot be called from a running event loop; inside a coroutine, " +
+          "use yield* or await",
+      );
+    }
+    const loop = this._lazyInit();
+    const task = loop.createTask(main);
+    return this._runMain(loop, task);
+  }
+
+  /** @internal */
+  async _runMain<T>(loop: EventLoop, task: Task<T>): Promise<T> {
+    let interrupts = 0;
+    const onSigint = (): void => {
+      interrupts++;
+      if (interrupts === 1 && !task.done()) {
+        task.cancel();
+        return;
+      }
+      removeSigint();
+      Deno.exit(130);
+    };
+    const removeSigint = installSigint(onSigint);
+    try {
+      return await loop.runUntilComplete(task);
+    } catch (e) {
+      if (e instanceof CancelledError && interrupts > 0 && task.uncancel() === 0) {
+        throw new KeyboardInterrupt("interrupted by Ctrl-C (SIGINT)", { cause: e });
+      }
+      throw e;
+    } finally {
+      removeSigint();
+    }
+  }
+
+  /**
+   * Cancel the tasks still running and wait for them, shut the default
+   * executor down, and close the loop.
+   */
+  async close(): Promise<void> {
+    if (this._state !== "initialized") return;
+    const loop = this._loop!;
+    try {
+      await cancelAllTasks(loop);
+      await loop.runUntilComplete(loop.shutdownDefaultExecutor());
+    } finally {
+      setEventLoop(null);
+      loop.close();
+      this._loop = null;
+      this._state = "closed";
+    }
+  }
+
+  /** `await using runner = new Runner()` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function installSigint(listener: () => void): () => void {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  // Only the main thread handles signals (workers cannot).
+  if (deno?.addSignalListener === undefined || "WorkerGlobalScope" in globalThis) {
+    return () => {};
+  }
+  try {
+    deno.addSignalListener("SIGINT", listener);
+  } catch {
+    return () => {};
+  }
+  let installed = true;
+  return () => {
+    if (installed) {
+      installed = false;
+      deno.removeSignalListener("SIGINT", listener);
+    }
+  };
+}
+
+/**
+ * Run `main` on a new event loop and return its result (Python's
+ * `asyncio.run`). When `main` finishes, the tasks still running are
+ * cancelled and waited for (their `finally` blocks run), the default
+ * executor is shut down, and the loop is closed.
+ *
+ * `main` is a coroutine object, a Promise, or a function returning either
+ * (called at the main task's first step, so an async function passed
+ * itself runs as a cancellable task body).
+ *
+ * @param main What to run.
+ * @param options `clock: "virtual"` runs timers without waiting; `debug`.
+ * @returns A promise of `main`'s result.
+ * @throws {ValueError} When `main` is not awaitable.
+ * @throws {RuntimeError} When called while a loop is running.
+ *
+ * @example
+ * ```ts
+ * import * as asyncio from "@yieldfrom/asyncio";
+ * const main = asyncio.coroutine(async function main() {
+ *   console.log("hello");
+ *   await asyncio.sleep(1);
+ *   console.log("world");
+ * });
+ * await asyncio.run(main());
+ * ```
+ */
+export function run<T>(main: AwaitableOrThunk<T>, options?: RunOptions): Promise<T> {
+  checkMain(main, "run()");
+  if (_getRunningLoop() !== null) {
+    throw new RuntimeError(
+      "asyncio.run() cannot be called from a running event loop; inside a coroutine, " +
+        "use yield* or await",
+    );
+  }
+  const runner = new Runner(options);
+  return runAndClose(runner, main);
+}
+
+async function runAndClose<T>(runner: Runner, main: AwaitableOrThunk<T>): Promise<T> {
+  try {
+    return await runner.run(main);
+  } finally {
+    await runner.close();
+  }
+}

@@ -1,0 +1,656 @@
+/**
+ * `Task`, the step function that drives a coroutine, and the task-level
+ * functions: `createTask`, `ensureFuture`, `currentTask`, `allTasks`,
+ * `sleep`, `eagerTaskFactory` (CPython's `tasks.py`).
+ *
+ * @module
+ */
+
+import { CancelledError, RuntimeError, ValueError } from "./errors.ts";
+import { describe, formatException, REPR, shortRepr } from "./format_helpers.ts";
+import { _getRunningLoop, getEventLoop, getRunningLoop } from "./events.ts";
+import {
+  CANCELLED,
+  type Driver,
+  driverStorage,
+  EXCEPTION,
+  Future,
+  PENDING,
+  RESULT,
+  STEP,
+} from "./futures.ts";
+import {
+  type AwaitableOrThunk,
+  type Coro,
+  coroInfo,
+  type Coroutine,
+  coroutine,
+  isGeneratorLike,
+  isThenable,
+  wrap,
+} from "./coroutines.ts";
+import type { EventLoop } from "./loop.ts";
+
+let taskCounter = 0;
+
+/** Options of `createTask` and `new Task`. */
+export interface TaskOptions {
+  /** The task's name; by default `Task-N`. */
+  name?: string;
+}
+
+/** @internal Options of the Task constructor. */
+export interface TaskInit extends TaskOptions {
+  loop?: EventLoop;
+  /** Run the first step now, inside the constructor (Python 3.12's eager tasks). */
+  eagerStart?: boolean;
+  /** @internal Drive code for this task: a coroutine awaited from its async body. */
+  owner?: Task<unknown>;
+}
+
+/** Async-facade bookkeeping, made on first use. */
+interface AsyncState {
+  /** Futures awaited (`await`) by async code running in this task's context. */
+  waiters: Future<unknown>[];
+  /** Async-function bodies started in this task's context and not finished. */
+  bodies: number;
+  /** Counted in the loop's host-busy total: a body runs, awaiting nothing of ours. */
+  busy: boolean;
+}
+
+/**
+ * A coroutine scheduled to run on an event loop (Python's `asyncio.Task`).
+ * A Task is a Future: await it with `yield* task` or `await task` to get
+ * the coroutine's return value. Made by `createTask()`.
+ *
+ * Creating a task schedules its first step with `callSoon` (the coroutine
+ * starts on the next loop iteration), unless the loop's task factory is
+ * `eagerTaskFactory`. `cancel()` throws `CancelledError` into the coroutine
+ * where it is suspended; `finally` blocks run, and the coroutine may catch
+ * the error and go on. Cancelling a task that waits on another task cancels
+ * that one too.
+ *
+ * @typeParam T The coroutine's return type.
+ *
+ * @example
+ * ```ts
+ * import { createTask, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const task = createTask(sleep(1, "done"), { name: "sleeper" });
+ *   console.log(task.getName(), yield* task); // sleeper done
+ * }, { clock: "virtual" });
+ * ```
+ */
+export class Task<T = unknown> extends Future<T> implements Driver {
+  /** @internal */ _coro: Coro<T>;
+  /** @internal The task this one runs code for: itself, or the task whose async body awaited it. */
+  _owner: Task<unknown>;
+  /** @internal */ _name: string | number;
+  /** @internal */ _mustCancel = false;
+  /** @internal */ _numCancelsRequested = 0;
+  /** @internal The future the coroutine waits on (Python's `_fut_waiter`). */
+  _waiter: Future<unknown> | null = null;
+  /** @internal An error to throw into the coroutine at the next step. */
+  _pendingExc: unknown = undefined;
+  /** @internal Links of the loop's list of pending tasks. */
+  _prevTask: Task<unknown> | null = null;
+  /** @internal */ _nextTask: Task<unknown> | null = null;
+  /** @internal */ _async: AsyncState | null = null;
+  /** @internal A nested driver's hook: settles the async code awaiting it. */
+  _onFinish: (() => void) | null = null;
+
+  /**
+   * Wrap a coroutine in a task and schedule its first step. Prefer
+   * `createTask()`, which also applies the loop's task factory.
+   *
+   * @param coro A coroutine object (generator).
+   * @param init `loop` (by default the running or current loop), `name`,
+   * `eagerStart`.
+   */
+  constructor(coro: Coro<T>, init?: TaskInit) {
+    super(init?.loop ?? (init?.owner?._loop));
+    if (!isGeneratorLike(coro)) {
+      throw new TypeError(
+        `Task(): a coroutine was expected, got ${describe(coro)}; use createTask(), which ` +
+          `also accepts futures, promises and functions`,
+      );
+    }
+    this._coro = coro;
+    const owner = init?.owner;
+    if (owner !== undefined) {
+      // A coroutine awaited from the owner's async code: not a task of its own.
+      this._owner = owner;
+      this._name = "";
+      return;
+    }
+    this._owner = this;
+    const name = init?.name;
+    this._name = name === undefined || name === null ? ++taskCounter : String(name);
+    const loop = this._loop;
+    loop._registerTask(this);
+    if (init?.eagerStart === true && loop._running) this._step();
+    else loop._push(STEP, this);
+  }
+
+  /** The coroutine object this task drives. */
+  getCoro(): Coro<T> {
+    return this._coro;
+  }
+
+  /** The task's name: the one given, or `Task-N`. */
+  getName(): string {
+    const n = this._name;
+    if (typeof n === "number") return (this._name = `Task-${n}`);
+    return n;
+  }
+
+  /**
+   * Rename the task.
+   *
+   * @param value The new name (converted with `String`).
+   */
+  setName(value: unknown): void {
+    this._name = String(value);
+  }
+
+  /** Tasks complete only through their coroutine: always throws `RuntimeError`. */
+  override setResult(_result: T): void {
+    throw new RuntimeError(
+      "Task does not support setResult(): a task's result is its coroutine's return value",
+    );
+  }
+
+  /** Tasks complete only through their coroutine: always throws `RuntimeError`. */
+  override setException(_exception: unknown): void {
+    throw new RuntimeError(
+      "Task does not support setException(): throw from the coroutine instead",
+    );
+  }
+
+  /**
+   * Ask the task to cancel itself: `CancelledError(msg)` is thrown into the
+   * coroutine at its current suspension point (or at its first step). The
+   * coroutine may catch it; the task counts as cancelled only when the
+   * error propagates out of it.
+   *
+   * @param msg The message of the `CancelledError`.
+   * @returns `false` if the task is already done, else `true`.
+   */
+  override cancel(msg?: string): boolean {
+    this._retrieved();
+    if (this._state !== PENDING) return false;
+    this._numCancelsRequested++;
+    const w = this._waiter;
+    if (w !== null && w._extra?.bridge !== true) {
+      if (w.cancel(msg)) return true;
+    } else {
+      const waiters = this._async?.waiters;
+      if (waiters !== undefined && waiters.length > 0) {
+        let any = false;
+        for (const f of waiters.slice()) if (f.cancel(msg)) any = true;
+        if (any) return true;
+      }
+    }
+    this._mustCancel = true;
+    this._cancelMessage = msg;
+    return true;
+  }
+
+  /** How many cancellation requests are pending (`cancel()` calls not undone by `uncancel()`). */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Undo one cancellation request (for code that caught the
+   * `CancelledError` it caused itself, as `timeout()` does).
+   *
+   * @returns The number of requests still pending.
+   */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested--;
+      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    }
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * What the task is doing, as lines (JavaScript cannot inspect the frames
+   * of a suspended generator): the coroutine and where it was defined, and
+   * the future it waits on; for a failed task, the exception's stack.
+   *
+   * @param options `limit`: the most lines to return.
+   * @returns The lines, oldest first.
+   */
+  getStack(options?: { limit?: number }): string[] {
+    const lines: string[] = [];
+    if (this._state === EXCEPTION) {
+      lines.push(...formatException(this._result).split("\n"));
+    } else if (this._state === PENDING) {
+      const info = coroInfo(this._coro);
+      const name = `${info?.name ?? "<generator>"}()`;
+      lines.push(info?.definedAt ? `${name} defined at ${info.definedAt}` : name);
+      if (this._waiter !== null) lines.push(`waiting for ${this._waiter[REPR]()}`);
+      const waiters = this._async?.waiters ?? [];
+      for (const w of waiters) lines.push(`awaiting ${w[REPR]()}`);
+    }
+    const limit = options?.limit;
+    return limit === undefined ? lines : lines.slice(0, Math.max(0, limit));
+  }
+
+  /**
+   * Print {@linkcode getStack}'s lines under a `Stack for <Task ...>` header.
+   *
+   * @param options `limit`: the most lines; `file`: where to write (default `console.error`).
+   */
+  printStack(options?: { limit?: number; file?: (text: string) => void }): void {
+    const lines = this.getStack(options);
+    const kind = this._state === EXCEPTION ? "Traceback" : "Stack";
+    const text = lines.length === 0
+      ? `No stack for ${this[REPR]()}`
+      : `${kind} for ${this[REPR]()} (most recent call last):\n` +
+        lines.map((l) => "  " + l).join("\n");
+    (options?.file ?? console.error)(text);
+  }
+
+  // --- the step ------------------------------------------------------------
+
+  /** @internal Run the coroutine up to its next suspension point. */
+  _step(): void {
+    if (this._state !== PENDING) return;
+    let exc = this._pendingExc;
+    if (exc !== undefined) this._pendingExc = undefined;
+    if (this._mustCancel) {
+      if (!(exc instanceof CancelledError)) exc = new CancelledError(this._cancelMessage);
+      this._mustCancel = false;
+    }
+    this._waiter = null;
+    const loop = this._loop;
+    const prev = loop._current;
+    loop._current = this;
+    let r: IteratorResult<unknown, T>;
+    try {
+      r = exc === undefined ? this._coro.next() : this._coro.throw(exc);
+    } catch (e) {
+      loop._current = prev;
+      if (e instanceof CancelledError) {
+        this._x().cancelledExc = e;
+        this._finish(CANCELLED, e.message === "" ? undefined : e.message);
+      } else {
+        this._finish(EXCEPTION, e);
+      }
+      return;
+    }
+    loop._current = prev;
+    if (r.done) {
+      if (this._mustCancel) {
+        // Cancelled right as the coroutine returned.
+        this._mustCancel = false;
+        this._finish(CANCELLED, this._cancelMessage);
+      } else {
+        this._finish(RESULT, r.value);
+      }
+      return;
+    }
+    const y = r.value;
+    if (y instanceof Future) {
+      if (!y._blocking) {
+        this._badYield(
+          `yield was used instead of yield* in task ${this[REPR]()} with ${y[REPR]()}: ` +
+            `write "yield* fut" (or "await fut" in an async function)`,
+        );
+      } else if (y._loop !== loop) {
+        y._blocking = false;
+        this._badYield(
+          `Task ${this[REPR]()} got Future ${y[REPR]()} attached to a different loop`,
+        );
+      } else if (y === this) {
+        y._blocking = false;
+        this._badYield(`Task cannot await on itself: ${this[REPR]()}`);
+      } else {
+        y._blocking = false;
+        y._addCallback(this);
+        this._waiter = y;
+        if (this._mustCancel && y._extra?.bridge !== true && y.cancel(this._cancelMessage)) {
+          this._mustCancel = false;
+        }
+      }
+    } else if (y === undefined) {
+      // A bare yield gives up exactly one loop iteration.
+      loop._push(STEP, this);
+    } else if (isGeneratorLike(y)) {
+      this._badYield(
+        `yield was used instead of yield* for a generator in task ${this[REPR]()}: ` +
+          `write "yield* coro()" to run a coroutine`,
+      );
+    } else if (isThenable(y)) {
+      this._badYield(
+        `Task got bad yield: ${describe(y)}; wait for a host promise with ` +
+          `"yield* wrap(promise)"`,
+      );
+    } else {
+      this._badYield(
+        `Task got bad yield: ${describe(y)}; a coroutine can only wait with yield* on a ` +
+          `Future, Task or coroutine (a bare "yield" gives up one loop iteration)`,
+      );
+    }
+  }
+
+  /** @internal Throw a RuntimeError into the coroutine at the next step. */
+  _badYield(message: string): void {
+    this._pendingExc = new RuntimeError(message);
+    this._loop._push(STEP, this);
+  }
+
+  /** @internal */
+  _finish(state: number, value: unknown): void {
+    if (this._owner === this) this._loop._unregisterTask(this);
+    if (state === RESULT) this._setResult(value);
+    else if (state === EXCEPTION) this._setException(value);
+    else this._cancel(value as string | undefined);
+    if (this._async !== null) this._updateBusy();
+    const onFinish = this._onFinish;
+    if (onFinish !== null) {
+      this._onFinish = null;
+      onFinish();
+    }
+  }
+
+  // --- the async facade (Driver) ------------------------------------------
+
+  /** @internal */
+  _takeMustCancel(): CancelledError | null {
+    if (!this._mustCancel) return null;
+    this._mustCancel = false;
+    return new CancelledError(this._cancelMessage);
+  }
+
+  /** @internal A coroutine awaited from this task's async code runs in a nested driver. */
+  _spawnNested(coro: Coro<unknown>, onFinish: () => void): Task<unknown> {
+    const inner = new Task(coro, { loop: this._loop, owner: this._owner });
+    inner._onFinish = onFinish;
+    return inner;
+  }
+
+  /** @internal */
+  _asyncState(): AsyncState {
+    return this._async ??= { waiters: [], bodies: 0, busy: false };
+  }
+
+  /** @internal */
+  _addAsyncWaiter(fut: Future<unknown>): void {
+    this._asyncState().waiters.push(fut);
+    this._updateBusy();
+  }
+
+  /** @internal */
+  _removeAsyncWaiter(fut: Future<unknown>): void {
+    const a = this._async;
+    if (a === null) return;
+    const i = a.waiters.indexOf(fut);
+    if (i >= 0) {
+      a.waiters.splice(i, 1);
+      this._updateBusy();
+    }
+  }
+
+  /** @internal */
+  _bodyStarted(): void {
+    this._asyncState().bodies++;
+    this._updateBusy();
+  }
+
+  /** @internal */
+  _bodyEnded(): void {
+    this._asyncState().bodies--;
+    this._updateBusy();
+  }
+
+  /**
+   * @internal A task whose async body runs without awaiting anything of
+   * ours waits on host work; a virtual clock must not jump meanwhile.
+   */
+  _updateBusy(): void {
+    const a = this._async!;
+    const busy = this._state === PENDING && a.bodies > 0 && a.waiters.length === 0;
+    if (busy !== a.busy) {
+      a.busy = busy;
+      this._loop._hostBusyAdd(busy ? 1 : -1);
+    }
+  }
+
+  // --- repr ----------------------------------------------------------------
+
+  /** @internal */
+  override _reprInfo(): string[] {
+    const info = super._reprInfo();
+    if (this._numCancelsRequested > 0 && this._state === PENDING) info[0] = "cancelling";
+    info.splice(1, 0, `name=${shortRepr(this.getName())}`);
+    const ci = coroInfo(this._coro);
+    const state = this._state === PENDING ? "running" : "done";
+    const where = ci?.definedAt ? `, defined at ${ci.definedAt}` : "";
+    info.splice(2, 0, `coro=<${ci?.name ?? "<generator>"}() ${state}${where}>`);
+    if (this._waiter !== null) info.splice(3, 0, `wait_for=${this._waiter[REPR]()}`);
+    return info;
+  }
+}
+
+// --- module-level functions ---------------------------------------------------
+
+/**
+ * Wrap an awaitable in a Task scheduled on the running loop and return the
+ * task. Coroutine objects, Futures, Promises and zero-argument functions
+ * returning one of them are accepted; a function is called at the task's
+ * first step, in the task's context.
+ *
+ * Keep a reference to the task (or await it): its result and exception are
+ * only reported through it.
+ *
+ * @param aw What the task runs.
+ * @param options `name`: the task's name.
+ * @returns The new task.
+ * @throws {RuntimeError} When no loop is running.
+ *
+ * @example
+ * ```ts
+ * import { coroutine, createTask, run, sleep } from "@yieldfrom/asyncio";
+ * const func = coroutine(function* () {
+ *   console.log(1);
+ *   yield* sleep(2);
+ *   console.log(2);
+ *   return "返回值";
+ * });
+ * await run(function* () {
+ *   console.log("main开始");
+ *   const task1 = createTask(func());
+ *   const task2 = createTask(func());
+ *   console.log("main结束");
+ *   console.log(yield* task1, yield* task2);
+ * }, { clock: "virtual" });
+ * // main开始, main结束, 1, 1, 2, 2, 返回值 返回值
+ * ```
+ */
+export function createTask<T>(aw: AwaitableOrThunk<T>, options?: TaskOptions): Task<T> {
+  const loop = _getRunningLoop();
+  if (loop === null) {
+    throw new RuntimeError(
+      "createTask(): no running event loop; create tasks inside a coroutine run by " +
+        "asyncio.run(), or use loop.createTask() / ensureFuture() before the loop starts",
+    );
+  }
+  return loop.createTask(aw, options);
+}
+
+/**
+ * Return a Future for `aw`: the same object for a Future or Task, a new
+ * Task for a coroutine or a function, a Future bridged with `wrap()` for a
+ * Promise. Without a running loop it uses `getEventLoop()`.
+ *
+ * @param aw A Future, coroutine, Promise, or a function returning one.
+ * @param options `loop`: the loop to use.
+ * @returns A Future of that loop.
+ *
+ * @example
+ * ```ts
+ * import { coroutine, ensureFuture, getEventLoop, sleep, wait } from "@yieldfrom/asyncio";
+ * const func1 = coroutine(function* () {
+ *   console.log(1);
+ *   yield* sleep(2);
+ *   console.log(2);
+ * });
+ * const tasks = [ensureFuture(func1()), ensureFuture(func1())];
+ * await getEventLoop().runUntilComplete(wait(tasks));
+ * ```
+ */
+export function ensureFuture<T>(
+  aw: AwaitableOrThunk<T>,
+  options?: { loop?: EventLoop },
+): Future<T> {
+  const given = options?.loop;
+  if (aw instanceof Future) {
+    if (given !== undefined && aw._loop !== given) {
+      throw new ValueError(
+        "ensureFuture(): the future belongs to a different loop than the one specified " +
+          "as the loop argument",
+      );
+    }
+    return aw;
+  }
+  const loop = given ?? getEventLoop();
+  if (isThenable(aw)) return wrap(aw, loop) as Future<T>;
+  return loop.createTask(aw as AwaitableOrThunk<T>);
+}
+
+/**
+ * The task running the current code, or `null` in a plain callback.
+ *
+ * @param loop The loop to ask; by default the running loop.
+ * @returns The current task or `null`.
+ * @throws {RuntimeError} When no loop is running and none is given.
+ *
+ * @example
+ * ```ts
+ * import { currentTask, run } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   console.log(currentTask()?.getName()); // Task-1
+ * });
+ * ```
+ */
+export function currentTask(loop?: EventLoop): Task<unknown> | null {
+  const lp = loop ?? getRunningLoop();
+  const driver = (lp._current ?? driverStorage.getStore()) as Task<unknown> | undefined | null;
+  if (driver === undefined || driver === null || driver._loop !== lp) return null;
+  return driver._owner;
+}
+
+/**
+ * The tasks of a loop that are not done yet.
+ *
+ * @param loop The loop to ask; by default the running loop.
+ * @returns A new Set of tasks, in creation order.
+ * @throws {RuntimeError} When no loop is running and none is given.
+ *
+ * @example
+ * ```ts
+ * import { allTasks, createTask, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   createTask(sleep(1));
+ *   console.log(allTasks().size); // 2 (main and the sleeper)
+ * }, { clock: "virtual" });
+ * ```
+ */
+export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
+  return (loop ?? getRunningLoop())._allTasks();
+}
+
+/** A function a loop uses to make its tasks (see `EventLoop.setTaskFactory`). */
+export type TaskFactory = <T>(
+  loop: EventLoop,
+  coro: Coro<T>,
+  options?: TaskOptions,
+) => Task<T>;
+
+/**
+ * A task factory that runs each new task's first step at once, inside
+ * `createTask()` (Python 3.12's `eager_task_factory`). A coroutine that
+ * finishes without suspending never goes through the loop at all.
+ *
+ * @param loop The loop.
+ * @param coro The coroutine.
+ * @param options `name`.
+ * @returns The task, possibly already done.
+ *
+ * @example
+ * ```ts
+ * import { createTask, eagerTaskFactory, getRunningLoop, run } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   getRunningLoop().setTaskFactory(eagerTaskFactory);
+ *   const t = createTask(function* () {
+ *     return 42;
+ *   });
+ *   console.log(t.done()); // true: it ran inside createTask()
+ * });
+ * ```
+ */
+export const eagerTaskFactory: TaskFactory = <T>(
+  loop: EventLoop,
+  coro: Coro<T>,
+  options?: TaskOptions,
+): Task<T> => new Task(coro, { loop, name: options?.name, eagerStart: true });
+
+// --- sleep -------------------------------------------------------------------
+
+function setResultUnlessCancelled<T>(fut: Future<T>, result: T): void {
+  if (!fut.cancelled()) fut.setResult(result);
+}
+
+const sleepCoro = coroutine(function* sleep<T>(delay: number, result: T): Coro<T> {
+  if (delay === 0) {
+    yield;
+    return result;
+  }
+  const loop = getRunningLoop();
+  const future = loop.createFuture<T>();
+  const h = loop.callLater(delay, setResultUnlessCancelled, future, result);
+  try {
+    return yield* future;
+  } finally {
+    h.cancel();
+  }
+});
+
+/**
+ * Suspend the calling coroutine for `delay` seconds, then return `result`.
+ * `sleep(0)` gives up exactly one loop iteration. Cancelling the task
+ * throws `CancelledError` out of the sleep at once.
+ *
+ * @param delay Seconds (a float; `Infinity` sleeps until cancelled).
+ * @param result The value to return.
+ * @returns A coroutine: `yield* sleep(1)` or `await sleep(1)`.
+ * @throws {TypeError} When `delay` is not a number.
+ * @throws {ValueError} When `delay` is NaN or negative.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const response = yield* sleep(2, "slept");
+ *   console.log(response); // slept
+ * }, { clock: "virtual" });
+ * ```
+ */
+export function sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
+  if (typeof delay !== "number") {
+    throw new TypeError(
+      `sleep(): delay must be a number of seconds, got ${describe(delay)}`,
+    );
+  }
+  if (!(delay >= 0)) {
+    throw new ValueError(
+      `sleep(): delay must be a number of seconds >= 0, got ${delay}` +
+        (Number.isNaN(delay) ? " (NaN: check the arithmetic that produced it)" : ""),
+    );
+  }
+  return sleepCoro(delay, result as T);
+}

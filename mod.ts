@@ -1,0 +1,93 @@
+/**
+ * Python's asyncio, rebuilt natively for Deno: generator coroutines in the
+ * `@asyncio.coroutine` / `yield from` model (`function*` with `yield*`),
+ * driven by tasks on an explicit event loop with Python's scheduling order,
+ * and an async/await facade over the same awaitables.
+ *
+ * ```ts
+ * import * as asyncio from "@yieldfrom/asyncio";
+ *
+ * const worker = asyncio.coroutine(function* (name: string) {
+ *   yield* asyncio.sleep(1);
+ *   return `${name} done`;
+ * });
+ * const helper = asyncio.coroutine(async (name: string) => {
+ *   await asyncio.sleep(1);
+ *   return `${name} helped`;
+ * });
+ *
+ * await asyncio.run(async () => {
+ *   const t = asyncio.createTask(worker("a"));
+ *   console.log(await t); // "a done"
+ *   console.log(await helper("b")); // "b helped"
+ * });
+ * ```
+ *
+ * Durations are seconds, as in Python. See the README for the mapping of
+ * every Python name to this module's.
+ *
+ * @module
+ */
+
+export {
+  BrokenBarrierError,
+  CancelledError,
+  ExceptionGroup,
+  type ExceptionMatcher,
+  IncompleteReadError,
+  InvalidStateError,
+  KeyboardInterrupt,
+  LimitOverrunError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  RuntimeError,
+  TimeoutError,
+  ValueError,
+} from "./lib/errors.ts";
+export { type ClockKind, monotonic } from "./lib/clocks.ts";
+export { Handle, TimerHandle } from "./lib/handles.ts";
+export { getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./lib/events.ts";
+export {
+  EventLoop,
+  type EventLoopOptions,
+  type ExceptionContext,
+  type ExceptionHandler,
+  type Executor,
+} from "./lib/loop.ts";
+export { Future, isFuture } from "./lib/futures.ts";
+export {
+  allTasks,
+  createTask,
+  currentTask,
+  eagerTaskFactory,
+  ensureFuture,
+  sleep,
+  Task,
+  type TaskFactory,
+  type TaskOptions,
+} from "./lib/tasks.ts";
+export {
+  type Awaitable,
+  type AwaitableOrThunk,
+  type Coro,
+  type Coroutine,
+  coroutine,
+  isCoroutine,
+  isCoroutineFunction,
+  wrap,
+} from "./lib/coroutines.ts";
+export { run, Runner, type RunOptions } from "./lib/runners.ts";
+export {
+  ALL_COMPLETED,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  gather,
+  GatheringFuture,
+  type GatherOptions,
+  type GatherResults,
+  type ReturnWhen,
+  wait,
+  type WaitOptions,
+} from "./lib/combinators.ts";
+export { type AsyncContextManager, asyncWith, type WithBody } from "./lib/context.ts";
