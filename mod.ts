@@ -46,7 +46,7 @@ export {
   ValueError,
 } from "./lib/errors.ts";
 export { type ClockKind, monotonic } from "./lib/clocks.ts";
-export { Handle, TimerHandle } from "./lib/handles.ts";
+export { type Callback, Handle, TimerHandle } from "./lib/handles.ts";
 export { getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./lib/events.ts";
 export {
   EventLoop,
@@ -55,7 +55,7 @@ export {
   type ExceptionHandler,
   type Executor,
 } from "./lib/loop.ts";
-export { Future, isFuture } from "./lib/futures.ts";
+export { type DoneCallback, Future, isFuture } from "./lib/futures.ts";
 export {
   allTasks,
   createTask,
@@ -80,6 +80,7 @@ export {
 export { run, Runner, type RunOptions } from "./lib/runners.ts";
 export {
   ALL_COMPLETED,
+  type AwaitablesOf,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   gather,
@@ -90,4 +91,4 @@ export {
   wait,
   type WaitOptions,
 } from "./lib/combinators.ts";
-export { type AsyncContextManager, asyncWith, type WithBody } from "./lib/context.ts";
+export { type AsyncContextManager, asyncWith, type Entered, type WithBody } from "./lib/context.ts";

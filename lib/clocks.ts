@@ -40,7 +40,28 @@ export const CLOCK_RESOLUTION: Readonly<Record<ClockKind, number>> = {
   virtual: 1e-9,
 };
 
-let defaultClock: ClockKind = "real";
+/** The environment variable that sets the default clock of a whole program. */
+export const CLOCK_ENV = "YIELDFROM_ASYNCIO_CLOCK";
+
+/**
+ * `YIELDFROM_ASYNCIO_CLOCK=virtual` runs a program's loops on the virtual
+ * clock. It is read only when the permission to read it was granted
+ * (`--allow-env=YIELDFROM_ASYNCIO_CLOCK`): the runtime never asks for a
+ * permission itself.
+ */
+function clockFromEnv(): ClockKind {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  try {
+    const status = deno?.permissions?.querySync?.({ name: "env", variable: CLOCK_ENV });
+    if (status?.state !== "granted") return "real";
+    const value = deno!.env.get(CLOCK_ENV);
+    return value === "virtual" ? "virtual" : "real";
+  } catch {
+    return "real";
+  }
+}
+
+let defaultClock: ClockKind = clockFromEnv();
 
 /**
  * The clock that loops get when `newEventLoop()`/`run()` are not told one.

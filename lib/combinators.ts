@@ -40,7 +40,8 @@ export type GatherResults<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: Awaited<T[K]>;
 };
 
-type AwaitablesOf<T extends readonly unknown[]> = { [K in keyof T]: AwaitableOrThunk<T[K]> };
+/** A tuple of awaitables whose results have the types of `T`. */
+export type AwaitablesOf<T extends readonly unknown[]> = { [K in keyof T]: AwaitableOrThunk<T[K]> };
 
 /**
  * The Future that `gather()` returns. Cancelling it cancels every child
@@ -113,16 +114,20 @@ function isOptions(x: unknown): x is GatherOptions {
 export function gather<T extends readonly unknown[]>(
   ...aws: AwaitablesOf<T>
 ): GatheringFuture<GatherResults<T>>;
+/** `gather(a, b, { returnExceptions: false })`: the first failure is thrown. */
 export function gather<T extends readonly unknown[]>(
   ...args: [...AwaitablesOf<T>, GatherOptions & { returnExceptions?: false }]
 ): GatheringFuture<GatherResults<T>>;
+/** `gather(a, b, { returnExceptions: true })`: failures appear among the results. */
 export function gather<T extends readonly unknown[]>(
   ...args: [...AwaitablesOf<T>, GatherOptions & { returnExceptions: true }]
 ): GatheringFuture<{ -readonly [K in keyof T]: Awaited<T[K]> | Error }>;
+/** `gather(list)`: one array of awaitables (any length). */
 export function gather<T>(
   aws: readonly AwaitableOrThunk<T>[],
   options?: GatherOptions & { returnExceptions?: false },
 ): GatheringFuture<Awaited<T>[]>;
+/** `gather(list, { returnExceptions: true })`: failures appear among the results. */
 export function gather<T>(
   aws: readonly AwaitableOrThunk<T>[],
   options: GatherOptions & { returnExceptions: true },

@@ -33,7 +33,8 @@ export interface AsyncContextManager<T = unknown> {
 /** The body of `asyncWith`: a generator function, an async function or a plain function. */
 export type WithBody<T, R> = (value: T) => Generator<unknown, R, unknown> | PromiseLike<R> | R;
 
-type Entered<C> = C extends AsyncContextManager<infer T> ? T : C;
+/** The value a context manager of type `C` enters with. */
+export type Entered<C> = C extends AsyncContextManager<infer T> ? T : C;
 
 function enter(cm: unknown): unknown {
   const m = cm as Partial<AsyncContextManager> & Partial<AsyncDisposable>;

@@ -278,9 +278,11 @@ export function wrap<T>(promise: PromiseLike<T> | Future<T>, loop?: EventLoop): 
 export function coroutine<A extends unknown[], T>(
   fn: (...args: A) => Generator<unknown, T, unknown>,
 ): (...args: A) => Coroutine<T>;
+/** `coroutine(async (...) => …)`: a lazy, cancellable async coroutine function. */
 export function coroutine<A extends unknown[], T>(
   fn: (...args: A) => Promise<T>,
 ): (...args: A) => Coroutine<T>;
+/** `coroutine((...) => value)`: a plain function's result, awaited if it is awaitable. */
 export function coroutine<A extends unknown[], T>(
   fn: (...args: A) => T,
 ): (...args: A) => Coroutine<Awaited<T>>;

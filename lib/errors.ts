@@ -60,6 +60,8 @@ CancelledError.prototype.name = "CancelledError";
  */
 export class TimeoutError extends Error {
   /**
+   * Make a timeout error.
+   *
    * @param message What timed out.
    * @param options Standard error options (`cause`).
    */
@@ -192,6 +194,8 @@ export class IncompleteReadError extends Error {
   /** How many bytes were expected, or `null` when reading up to a separator. */
   expected: number | null;
   /**
+   * Make the error for a stream that ended early.
+   *
    * @param partial The bytes read before the stream ended.
    * @param expected The number of bytes wanted, or `null`.
    */
@@ -222,6 +226,8 @@ export class LimitOverrunError extends Error {
   /** How many bytes may be consumed. */
   consumed: number;
   /**
+   * Make the error for an overrun buffer limit.
+   *
    * @param message What went wrong.
    * @param consumed How many bytes may be consumed.
    */
@@ -281,6 +287,8 @@ export class ExceptionGroup extends AggregateError {
   readonly groupMessage: string;
 
   /**
+   * Group exceptions.
+   *
    * @param message What the exceptions have in common.
    * @param exceptions The non-empty list of exceptions.
    */

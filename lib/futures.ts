@@ -63,8 +63,9 @@ interface FutureExtra {
   bridge?: boolean;
 }
 
+/** A function called with a future once it is done. */
 // deno-lint-ignore no-explicit-any
-type DoneCallback<T> = (fut: Future<T>) => any;
+export type DoneCallback<T> = (fut: Future<T>) => any;
 
 /**
  * A result that is not ready yet (Python's `asyncio.Future`). Someone sets

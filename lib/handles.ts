@@ -8,6 +8,7 @@
 import type { EventLoop } from "./loop.ts";
 import { REPR, shortRepr } from "./format_helpers.ts";
 
+/** A function scheduled on the loop: called with the arguments given when it was scheduled. */
 // deno-lint-ignore no-explicit-any
 export type Callback = (...args: any[]) => unknown;
 

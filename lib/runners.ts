@@ -68,6 +68,8 @@ export class Runner {
   /** @internal */ _options: RunOptions | undefined;
 
   /**
+   * Make a runner; its loop is made on first use.
+   *
    * @param options `clock` and `debug` for the loop the runner makes.
    */
   constructor(options?: RunOptions) {

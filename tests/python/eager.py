@@ -1,4 +1,4 @@
-"""Reference trace for the eager task factory (Python 3.12+): python3.12 eager.py"""
+"""Reference trace for the eager task factory (needs python3.12): python3.12 eager.py"""
 import asyncio
 
 
