@@ -18,7 +18,7 @@ import {
  * An asynchronous context manager: Python's `__aenter__`/`__aexit__`.
  * Either method may return a plain value, a coroutine or any awaitable.
  */
-export interface AsyncContextManager<T = unknown> {
+export interface AsyncContextManager {
   /** Enter: returns (or resolves to) the value the body receives. */
   aenter(): unknown;
   /**
@@ -26,26 +26,32 @@ export interface AsyncContextManager<T = unknown> {
    * exit. Returning (or resolving to) `true` swallows the error.
    */
   aexit(error: unknown): unknown;
-  /** @internal Phantom field carrying the entered value's type. */
-  readonly __aenterType?: T;
 }
 
 /** The body of `asyncWith`: a generator function, an async function or a plain function. */
 export type WithBody<T, R> = (value: T) => Generator<unknown, R, unknown> | PromiseLike<R> | R;
 
-/** The value a context manager of type `C` enters with. */
-export type Entered<C> = C extends AsyncContextManager<infer T> ? T : C;
+/**
+ * The value a context manager of type `C` enters with: what its `aenter()`
+ * returns (a generator's return value, a promise's value), or the object
+ * itself for an `AsyncDisposable`.
+ */
+export type Entered<C> = C extends { aenter(): infer R }
+  ? R extends Generator<unknown, infer T, unknown> ? T : Awaited<R>
+  : C;
 
+// aenter/aexit run in the calling task's context, as Python runs __aenter__
+// and __aexit__ in the task: an async aenter's awaits belong to the task.
 function enter(cm: unknown): unknown {
   const m = cm as Partial<AsyncContextManager> & Partial<AsyncDisposable>;
-  if (typeof m.aenter === "function") return m.aenter();
+  if (typeof m.aenter === "function") return callIn(currentDriver(), m.aenter, cm, []);
   return cm; // an AsyncDisposable enters as itself
 }
 
 function exit(cm: unknown, error: unknown): unknown {
   const m = cm as Partial<AsyncContextManager> & Partial<AsyncDisposable>;
-  if (typeof m.aexit === "function") return m.aexit(error);
-  return m[Symbol.asyncDispose]!();
+  if (typeof m.aexit === "function") return callIn(currentDriver(), m.aexit, cm, [error]);
+  return callIn(currentDriver(), m[Symbol.asyncDispose]!, cm, []);
 }
 
 const asyncWithCoro = coroutine(function* asyncWith(

@@ -370,9 +370,14 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     const driver = driverStorage.getStore();
     const loop = this._loop;
     loop._wantMicrotasks = true;
+    // Async code outside any task waiting on the loop: its promise may be
+    // counted as host work, which a virtual clock would wait for forever.
+    const detached = driver === undefined && this._state === PENDING;
+    if (detached) loop._detached++;
     return new Promise<R1 | R2>((resolve, reject) => {
       const settle = (): void => {
         if (driver !== undefined) driver._removeAsyncWaiter(this);
+        if (detached) loop._detached--;
         settleInto(this, resolve, reject, onfulfilled, onrejected);
       };
       if (driver !== undefined && driver._state === PENDING) {

@@ -87,6 +87,16 @@ const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 const MAX_SLEEP_MS = 24 * 3600 * 1000;
 /** Continuous work between two macrotask yields, in milliseconds. */
 const MACROTASK_BUDGET_MS = 4;
+/**
+ * How long a virtual clock waits for pending host work before it jumps to
+ * the next timer anyway, when async code outside any task awaits the loop's
+ * own futures (trio's autojump threshold). The promise of such code (an
+ * undecorated async function awaiting sleep(), wrapped with wrap()) counts
+ * as host work although it waits on the loop's timers; without this bound
+ * the program would hang. Real host work alone is waited for as long as it
+ * takes.
+ */
+const AUTOJUMP_THRESHOLD_MS = 100;
 
 const RUN_HANDLE = (h: Handle): void => h._run();
 
@@ -229,7 +239,9 @@ export class EventLoop {
   /** @internal Resolves the promise the loop sleeps on. */ _sleepResolve: (() => void) | null =
     null;
   /** @internal */ _hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** @internal The last sleep ended because its host timer fired. */ _hostTimerFired = false;
   /** @internal Things being waited for outside the loop (see `wrap`). */ _hostBusy = 0;
+  /** @internal Pending `await`s of this loop's futures by code outside any task. */ _detached = 0;
   /** @internal A promise was settled: let microtasks run before the next iteration. */
   _wantMicrotasks = false;
   /** @internal */ _port: MessageChannel | null = null;
@@ -258,6 +270,7 @@ export class EventLoop {
   /** @internal */
   _onHostTimer = (): void => {
     this._hostTimer = undefined;
+    this._hostTimerFired = true;
     this._wake();
   };
 
@@ -601,9 +614,15 @@ export class EventLoop {
       if (timers.length > 0) {
         const when = timers[0]._when;
         if (this._virtual) {
-          if (this._hostBusy === 0 && when !== Infinity) {
-            if (when > this._vnow) this._vnow = when;
-            return;
+          if (when !== Infinity) {
+            if (this._hostBusy === 0 || (this._hostTimerFired && this._detached > 0)) {
+              // Nothing else can happen first: jump (or host work did not
+              // finish within the autojump threshold).
+              this._hostTimerFired = false;
+              if (when > this._vnow) this._vnow = when;
+              return;
+            }
+            if (this._detached > 0) delayMs = AUTOJUMP_THRESHOLD_MS;
           }
         } else {
           const delay = when - monotonic();
@@ -614,6 +633,7 @@ export class EventLoop {
       // Deno does not keep a process alive for signal listeners; a loop that
       // waits for a signal must, as Python's does.
       if (delayMs < 0 && this._signalHandlers.size > 0) delayMs = MAX_SLEEP_MS;
+      this._hostTimerFired = false;
       await new Promise<void>((resolve) => {
         this._sleepResolve = resolve;
         if (delayMs >= 0) this._hostTimer = setTimeout(this._onHostTimer, delayMs);

@@ -318,3 +318,31 @@ Deno.test("a task made with createTask() inside run() sees the running loop", as
     assertEquals(yield* t, getRunningLoop());
   });
 });
+
+Deno.test("virtual clock: real host work is waited for, however long it takes", async () => {
+  const t = new Trace();
+  await run(function* () {
+    const loop = getRunningLoop();
+    loop.callLater(1, t.print, "virtual timer at", 1);
+    // 150 ms of real time, longer than the autojump threshold: still waited for.
+    const host = new Promise<string>((r) => setTimeout(() => r("host result"), 150));
+    t.print(yield* wrap(host), loop.time());
+    yield* sleep(2);
+  }, { clock: "virtual" });
+  assertEquals(t.lines, ["host result 0", "virtual timer at 1"]);
+});
+
+Deno.test("virtual clock: a wrapped undecorated async function awaiting sleep() does not hang", async () => {
+  // The promise counts as host work, but the code behind it waits on the
+  // loop's own timer: the clock jumps after the autojump threshold.
+  async function undecorated() {
+    await sleep(5);
+    return "slept 5 virtual seconds";
+  }
+  const [value, at] = await run(function* () {
+    const v = yield* wrap(undecorated());
+    return [v, getRunningLoop().time()];
+  }, { clock: "virtual" });
+  assertEquals(value, "slept 5 virtual seconds");
+  assertEquals(at, 5);
+});
