@@ -26,7 +26,9 @@ interface Example {
 
 function collect(): Example[] {
   const examples: Example[] = [];
-  for (const dir of [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name).sort()) {
+  for (
+    const dir of [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name).sort()
+  ) {
     const names = [...Deno.readDirSync(new URL(`${dir}/`, root))].map((e) => e.name).sort();
     for (const out of names.filter((n) => n.endsWith(".out") && !REAL_TIME.test(n))) {
       const base = out.slice(0, -4);
