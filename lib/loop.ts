@@ -174,7 +174,8 @@ const shutdownExecutorCoro = coroutine(function* shutdownDefaultExecutor(loop: E
   loop._executorShutdownCalled = true;
   const executor = loop._defaultExecutor;
   if (executor === null) return;
-  loop._defaultExecutor = null;
+  // As in CPython, the executor stays the default one: close() shuts it down
+  // again without waiting (a no-op for an executor already shut down).
   yield* awaitResult(executor.shutdown({ wait: true }));
 });
 

@@ -212,13 +212,13 @@ function installSigint(listener: () => void): () => void {
  * ```
  */
 export function run<T>(main: AwaitableOrThunk<T>, options?: RunOptions): Promise<T> {
-  checkMain(main, "run()");
   if (_getRunningLoop() !== null) {
     throw new RuntimeError(
       "asyncio.run() cannot be called from a running event loop; inside a coroutine, " +
         "use yield* or await",
     );
   }
+  checkMain(main, "run()");
   const runner = new Runner(options);
   return runAndClose(runner, main);
 }

@@ -96,9 +96,9 @@ Deno.test("the ready queue keeps FIFO order while it grows and wraps around", as
   const cb = (i: number) => {
     out.push(i);
     for (let k = 0; k < 2 && next < 20000; k++) loop.callSoon(cb, next++);
+    if (out.length === 20000) loop.stop();
   };
   for (let k = 0; k < 300; k++) loop.callSoon(cb, next++);
-  loop.callLater(0.01, () => loop.stop());
   await loop.runForever();
   loop.close();
   assertEquals(out, [...Array(20000).keys()]);
@@ -254,8 +254,10 @@ Deno.test("debug mode warns about slow callbacks", async () => {
     console.warn = orig;
     loop.close();
   }
-  assertEquals(warnings.length, 1);
-  assertMatch(warnings[0], /^Executing <Handle slowOne\(\)> took 0\.0\d\d seconds$/);
+  // The slow callback is reported (on a loaded machine others may be too).
+  const slow = warnings.filter((w) => w.includes("slowOne"));
+  assertEquals(slow.length, 1);
+  assertMatch(slow[0], /^Executing <Handle slowOne\(\)> took \d+\.\d{3} seconds$/);
 });
 
 Deno.test("close() drops pending work and reports pending tasks", async () => {
