@@ -1,0 +1,41 @@
+/** Shared by the TypeScript runners of the side-by-side benchmark. */
+
+/** One result line, as the orchestrator reads it. */
+export interface Result {
+  system: string;
+  workload: string;
+  seconds: number;
+  unit: string;
+  value: number;
+}
+
+/** The same pseudo-random delays as asyncio_bench.py (fixed seed), in seconds. */
+export function lcgDelays(n: number, maxSeconds: number): number[] {
+  let seed = 42;
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    out[i] = (seed / 2147483648) * maxSeconds;
+  }
+  return out;
+}
+
+/** Resident set size after a full garbage collection (needs --v8-flags=--expose-gc). */
+export function rssAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("run with --v8-flags=--expose-gc");
+  gc();
+  gc();
+  return Deno.memoryUsage().rss;
+}
+
+/** Print the result line. */
+export function report(r: Result): void {
+  console.log(JSON.stringify(r));
+}
+
+/** `WORKLOAD SIZE...` from the command line. */
+export function args(): [string, number[]] {
+  const [workload, ...sizes] = Deno.args;
+  return [workload, sizes.map(Number)];
+}

@@ -1,0 +1,169 @@
+"""CPython asyncio side of the side-by-side benchmark (bench/compare/compare.ts).
+
+Usage: python3 asyncio_bench.py WORKLOAD [SIZE...]
+Prints one JSON line: {"system", "workload", "seconds", "unit", "value"} where
+"seconds" is the time of the workload alone (measured inside this process).
+"""
+import asyncio
+import gc
+import json
+import sys
+import time
+
+
+def lcg_delays(n, max_seconds):
+    """The same pseudo-random delays as the TypeScript runners (fixed seed)."""
+    seed = 42
+    out = []
+    for _ in range(n):
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        out.append(seed / 2147483648 * max_seconds)
+    return out
+
+
+async def child():
+    await asyncio.sleep(0)
+    return 1
+
+
+async def w1(n):
+    t0 = time.perf_counter()
+    results = await asyncio.gather(*[child() for _ in range(n)])
+    dt = time.perf_counter() - t0
+    assert sum(results) == n
+    return dt, "tasks/s", n / dt
+
+
+async def w2a(rounds):
+    loop = asyncio.get_running_loop()
+    state = {"ping": loop.create_future(), "pong": loop.create_future()}
+
+    async def other():
+        for _ in range(rounds):
+            v = await state["ping"]
+            state["ping"] = loop.create_future()
+            state["pong"].set_result(v + 1)
+
+    t0 = time.perf_counter()
+    t = asyncio.create_task(other())
+    for i in range(rounds):
+        state["ping"].set_result(i)
+        await state["pong"]
+        state["pong"] = loop.create_future()
+    await t
+    dt = time.perf_counter() - t0
+    return dt, "switches/s", 2 * rounds / dt
+
+
+async def w2b(rounds):
+    q1 = asyncio.Queue(1)
+    q2 = asyncio.Queue(1)
+
+    async def other():
+        for _ in range(rounds):
+            v = await q1.get()
+            await q2.put(v + 1)
+
+    t0 = time.perf_counter()
+    t = asyncio.create_task(other())
+    for i in range(rounds):
+        await q1.put(i)
+        await q2.get()
+    await t
+    dt = time.perf_counter() - t0
+    return dt, "switches/s", 2 * rounds / dt
+
+
+def w3(m):
+    loop = asyncio.new_event_loop()
+    count = [0]
+
+    def cb():
+        count[0] += 1
+
+    t0 = time.perf_counter()
+    for _ in range(m):
+        loop.call_soon(cb)
+    loop.call_soon(loop.stop)
+    loop.run_forever()
+    dt = time.perf_counter() - t0
+    loop.close()
+    assert count[0] == m
+    return dt, "callbacks/s", m / dt
+
+
+async def w4(n):
+    delays = lcg_delays(n, 0.02)
+    t0 = time.perf_counter()
+    await asyncio.gather(*[asyncio.sleep(d) for d in delays])
+    dt = time.perf_counter() - t0
+    return dt, "s wall", dt
+
+
+async def chain(depth, rounds):
+    if depth == 0:
+        for _ in range(rounds):
+            await asyncio.sleep(0)
+        return rounds
+    return await chain(depth - 1, rounds)
+
+
+async def w5(depth, rounds):
+    t0 = time.perf_counter()
+    await chain(depth, rounds)
+    dt = time.perf_counter() - t0
+    return dt, "resumes/s", rounds / dt
+
+
+def rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+
+async def w7(n):
+    ev = asyncio.Event()
+
+    async def waiter():
+        await ev.wait()
+
+    gc.collect()
+    before = rss_bytes()
+    t0 = time.perf_counter()
+    tasks = [asyncio.create_task(waiter()) for _ in range(n)]
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    gc.collect()
+    after = rss_bytes()
+    dt = time.perf_counter() - t0
+    ev.set()
+    await asyncio.gather(*tasks)
+    return dt, "bytes/task", (after - before) / n
+
+
+async def w8(tasks, rounds):
+    lock = asyncio.Lock()
+
+    async def worker():
+        for _ in range(rounds):
+            async with lock:
+                await asyncio.sleep(0)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*[worker() for _ in range(tasks)])
+    dt = time.perf_counter() - t0
+    return dt, "acquisitions/s", tasks * rounds / dt
+
+
+def main():
+    workload, *sizes = sys.argv[1:]
+    sizes = [int(s) for s in sizes]
+    if workload == "W3":
+        dt, unit, value = w3(*sizes)
+    else:
+        fn = {"W1": w1, "W2a": w2a, "W2b": w2b, "W4": w4, "W5": w5, "W7": w7, "W8": w8}[workload]
+        dt, unit, value = asyncio.run(fn(*sizes))
+    print(json.dumps({"system": "cpython", "workload": workload, "seconds": dt, "unit": unit,
+                      "value": value}))
+
+
+main()
