@@ -19,7 +19,7 @@ import {
   sleep,
   spawn,
   withResolvers,
-} from "npm:effection@4.1.1";
+} from "effection";
 import { args, lcgDelays, report, rssAfterGc } from "./_common.ts";
 
 const [workload, sizes] = args();
