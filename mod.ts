@@ -92,3 +92,11 @@ export {
   type WaitOptions,
 } from "./lib/combinators.ts";
 export { type AsyncContextManager, asyncWith, type Entered, type WithBody } from "./lib/context.ts";
+// Structured concurrency: waitFor, asCompleted, shield, timeouts, task groups.
+export {
+  AsCompleted,
+  asCompleted,
+  type AsCompletedOptions,
+  shield,
+  waitFor,
+} from "./lib/combinators.ts";
