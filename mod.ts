@@ -100,3 +100,4 @@ export {
   shield,
   waitFor,
 } from "./lib/combinators.ts";
+export { Timeout, timeout, timeoutAt, type TimeoutBody } from "./lib/timeouts.ts";

@@ -9,7 +9,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
     def __init__(self):
         super().__init__()
-        self._now = 1000.0
+        self._now = 0.0
         select = self._selector.select
 
         def virtual_select(timeout=None):
@@ -30,7 +30,7 @@ def run(main):
 
 def now():
     """Seconds since the program started, as printed by the TS tests: t=0.3"""
-    return "t=" + format(round(asyncio.get_running_loop().time() - 1000.0, 3), "g")
+    return "t=" + format(round(asyncio.get_running_loop().time(), 3), "g")
 
 
 async def worker(name, delay, result):
