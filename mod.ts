@@ -101,3 +101,4 @@ export {
   waitFor,
 } from "./lib/combinators.ts";
 export { Timeout, timeout, timeoutAt, type TimeoutBody } from "./lib/timeouts.ts";
+export { TaskGroup, taskGroup, type TaskGroupBody } from "./lib/task_groups.ts";
