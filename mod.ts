@@ -91,7 +91,14 @@ export {
   wait,
   type WaitOptions,
 } from "./lib/combinators.ts";
-export { type AsyncContextManager, asyncWith, type Entered, type WithBody } from "./lib/context.ts";
+export {
+  type AsyncContextManager,
+  asyncWith,
+  type Entered,
+  type EnteredByAenter,
+  type EnteredValue,
+  type WithBody,
+} from "./lib/context.ts";
 // Structured concurrency: waitFor, asCompleted, shield, timeouts, task groups.
 export {
   AsCompleted,
