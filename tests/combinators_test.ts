@@ -22,6 +22,8 @@ import {
   run,
   shield,
   sleep,
+  taskGroup,
+  timeout,
   TimeoutError,
   ValueError,
   wait,
@@ -935,4 +937,33 @@ Deno.test("shield: the inner task's failure stays its own after the shield was c
     assertThrows(() => shield(3 as never), TypeError, "shield(): expected an awaitable");
   }, virtual);
   assertEquals(reported, ["Task exception was never retrieved"]);
+});
+
+Deno.test("on the real clock, waitFor, timeout, asCompleted and taskGroup leave no timer behind", async () => {
+  // Deno's sanitizers fail this test if a host timer or promise outlives it.
+  const out = await run(function* () {
+    const r: unknown[] = [];
+    try {
+      yield* waitFor(sleep(0.2), 0.01);
+    } catch (e) {
+      r.push((e as Error).name);
+    }
+    r.push(yield* waitFor(sleep(0.01, "in time"), 5));
+    try {
+      yield* timeout(0.01, function* () {
+        yield* sleep(0.2);
+      });
+    } catch (e) {
+      r.push((e as Error).name);
+    }
+    for (const f of asCompleted([sleep(0.01, "first")], { timeout: 5 })) r.push(yield* f);
+    r.push(
+      yield* taskGroup(function* (tg) {
+        tg.createTask(sleep(0.01));
+        return "group";
+      }),
+    );
+    return r;
+  });
+  assertEquals(out, ["TimeoutError", "in time", "TimeoutError", "first", "group"]);
 });
