@@ -78,8 +78,6 @@ export class TaskGroup {
   /** @internal */ _errors: unknown[] | null = [];
   /** @internal */ _baseError: unknown = null;
   /** @internal */ _onCompletedFut: Future<boolean> | null = null;
-  /** @internal Phantom field: the value `asyncWith` passes to the body. */
-  declare readonly __aenterType?: TaskGroup;
 
   /** Python's repr: `<TaskGroup tasks=2 entered>`. */
   [REPR](): string {

@@ -69,8 +69,6 @@ export class Timeout {
   /** @internal */ _task: Task<unknown> | null = null;
   /** @internal */ _when: number | null;
   /** @internal The task's cancel count when entered. */ _cancelling = 0;
-  /** @internal Phantom field: the value `asyncWith` passes to the body. */
-  declare readonly __aenterType?: Timeout;
 
   /**
    * A timeout at loop time `when` (`null`: none yet). Prefer `timeout()` or
