@@ -91,4 +91,21 @@ export {
   wait,
   type WaitOptions,
 } from "./lib/combinators.ts";
-export { type AsyncContextManager, asyncWith, type Entered, type WithBody } from "./lib/context.ts";
+export {
+  type AsyncContextManager,
+  asyncWith,
+  type Entered,
+  type EnteredByAenter,
+  type EnteredValue,
+  type WithBody,
+} from "./lib/context.ts";
+// Structured concurrency: waitFor, asCompleted, shield, timeouts, task groups.
+export {
+  AsCompleted,
+  asCompleted,
+  type AsCompletedOptions,
+  shield,
+  waitFor,
+} from "./lib/combinators.ts";
+export { Timeout, timeout, timeoutAt, type TimeoutBody } from "./lib/timeouts.ts";
+export { TaskGroup, taskGroup, type TaskGroupBody } from "./lib/task_groups.ts";

@@ -18,7 +18,7 @@ import {
  * An asynchronous context manager: Python's `__aenter__`/`__aexit__`.
  * Either method may return a plain value, a coroutine or any awaitable.
  */
-export interface AsyncContextManager {
+export interface AsyncContextManager<T = unknown> {
   /** Enter: returns (or resolves to) the value the body receives. */
   aenter(): unknown;
   /**
@@ -26,32 +26,48 @@ export interface AsyncContextManager {
    * exit. Returning (or resolving to) `true` swallows the error.
    */
   aexit(error: unknown): unknown;
+  /** @internal Phantom field carrying the entered value's type. */
+  readonly __aenterType?: T;
 }
 
 /** The body of `asyncWith`: a generator function, an async function or a plain function. */
 export type WithBody<T, R> = (value: T) => Generator<unknown, R, unknown> | PromiseLike<R> | R;
 
-/**
- * The value a context manager of type `C` enters with: what its `aenter()`
- * returns (a generator's return value, a promise's value), or the object
- * itself for an `AsyncDisposable`.
- */
-export type Entered<C> = C extends { aenter(): infer R }
-  ? R extends Generator<unknown, infer T, unknown> ? T : Awaited<R>
-  : C;
+/** What `aenter()` returning `R` gives: a coroutine's return value, a promise's value, or `R`. */
+export type EnteredValue<R> = R extends Generator<unknown, infer T, unknown> ? T : Awaited<R>;
 
-// aenter/aexit run in the calling task's context, as Python runs __aenter__
-// and __aexit__ in the task: an async aenter's awaits belong to the task.
+/**
+ * The value a context manager of type `C` enters with: its declared
+ * `AsyncContextManager<T>` type, else what its `aenter()` returns; an
+ * `AsyncDisposable` enters as itself.
+ */
+export type Entered<C> = C extends { readonly __aenterType?: infer T }
+  ? (unknown extends T ? EnteredByAenter<C> : T)
+  : EnteredByAenter<C>;
+
+/** `Entered<C>` read from `aenter()`'s return type. */
+export type EnteredByAenter<C> = C extends { aenter(): infer R } ? EnteredValue<R> : C;
+
+// aenter/aexit run in the calling task's context, like the body: an async
+// method is cancelled with the task.
+function callMethod(cm: unknown, method: unknown, args: unknown[]): unknown {
+  return callIn(currentDriver(), method as (...a: unknown[]) => unknown, cm, args);
+}
+
 function enter(cm: unknown): unknown {
   const m = cm as Partial<AsyncContextManager> & Partial<AsyncDisposable>;
-  if (typeof m.aenter === "function") return callIn(currentDriver(), m.aenter, cm, []);
+  if (typeof m.aenter === "function") return callMethod(cm, m.aenter, []);
   return cm; // an AsyncDisposable enters as itself
 }
 
-function exit(cm: unknown, error: unknown): unknown {
+/** Exit `cm`; whether it swallows the error (only `aexit` returning `true` does). */
+function* exit(cm: unknown, error: unknown): Coro<boolean> {
   const m = cm as Partial<AsyncContextManager> & Partial<AsyncDisposable>;
-  if (typeof m.aexit === "function") return callIn(currentDriver(), m.aexit, cm, [error]);
-  return callIn(currentDriver(), m[Symbol.asyncDispose]!, cm, []);
+  if (typeof m.aexit === "function") {
+    return (yield* awaitResult(callMethod(cm, m.aexit, [error]))) === true;
+  }
+  yield* awaitResult(callMethod(cm, m[Symbol.asyncDispose], []));
+  return false;
 }
 
 const asyncWithCoro = coroutine(function* asyncWith(
@@ -63,23 +79,24 @@ const asyncWithCoro = coroutine(function* asyncWith(
   try {
     result = yield* awaitResult(callIn(currentDriver(), body, undefined, [value]));
   } catch (error) {
-    const swallow = yield* awaitResult(exit(cm, error));
-    if (swallow === true) return undefined;
+    if (yield* exit(cm, error)) return undefined;
     throw error;
   }
-  yield* awaitResult(exit(cm, undefined));
+  yield* exit(cm, undefined);
   return result;
 });
 
 /**
  * Python's `async with cm as value: body`: enter `cm` (`aenter()`), run
  * `body(value)`, and exit (`aexit(error)`) whatever happens, exactly once
- * after a successful enter. `aexit` receives the body's error (or
- * `undefined`) and swallows it by returning `true`. Objects with only
- * `Symbol.asyncDispose` work too (entered as themselves).
+ * after a successful enter; a failed `aenter` skips both. `aexit` receives
+ * the body's error (or `undefined`; a cancellation arrives as the
+ * `CancelledError`) and swallows it by returning `true`; an error thrown by
+ * `aexit` replaces the body's. Objects with only `Symbol.asyncDispose` work
+ * too (entered as themselves; disposal never swallows).
  *
- * The body runs in the calling task's context: an async body is cancelled
- * with the task, like a decorated coroutine.
+ * The body, `aenter` and `aexit` run in the calling task's context: async
+ * ones are cancelled with the task, like a decorated coroutine.
  *
  * @param cm An async context manager (`aenter`/`aexit`) or an `AsyncDisposable`.
  * @param body What to run with the entered value.

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { REPR, repr } from "./format_helpers.ts";
+
 /**
  * Thrown into a coroutine when its task is cancelled, and raised by
  * `result()` of a cancelled future. It is not a failure: helpers that report
@@ -291,8 +293,9 @@ export class ExceptionGroup extends AggregateError {
    *
    * @param message What the exceptions have in common.
    * @param exceptions The non-empty list of exceptions.
+   * @param options Standard error options (`cause`: Python's `raise ... from`).
    */
-  constructor(message: string, exceptions: readonly unknown[]) {
+  constructor(message: string, exceptions: readonly unknown[], options?: ErrorOptions) {
     if (typeof message !== "string") {
       throw new TypeError(
         `ExceptionGroup(): the message must be a string, got ${typeof message}`,
@@ -304,7 +307,7 @@ export class ExceptionGroup extends AggregateError {
       );
     }
     const n = exceptions.length;
-    super(exceptions, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`);
+    super(exceptions, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`, options);
     this.groupMessage = message;
   }
 
@@ -338,7 +341,9 @@ export class ExceptionGroup extends AggregateError {
   /**
    * Split this group into `[match, rest]`, each an `ExceptionGroup` keeping
    * the nesting, or `null` when empty. The condition is tried on the group
-   * itself first, then on every nested group and leaf.
+   * itself first, then on every nested group and leaf. The parts are new
+   * groups (with this group's message, `cause` and `stack`); a group the
+   * condition matches as a whole goes into `match` as it is.
    *
    * @param cond An error class (matched with `instanceof`) or a predicate.
    * @returns The matching and the non-matching parts.
@@ -358,13 +363,30 @@ export class ExceptionGroup extends AggregateError {
         no.push(exc);
       }
     }
+    // As in Python, a part is always a new group (made by `derive`) that
+    // keeps this group's `cause` and `stack`; only a group the condition
+    // matched as a whole is kept as it is.
     const part = (list: unknown[]): ExceptionGroup | null => {
       if (list.length === 0) return null;
-      const same = list.length === this.errors.length &&
-        list.every((e, i) => e === this.errors[i]);
-      return same ? this : this.derive(list);
+      const derived = this.derive(list);
+      if (Object.hasOwn(this, "cause")) {
+        Object.defineProperty(derived, "cause", {
+          value: this.cause,
+          writable: true,
+          configurable: true,
+        });
+      }
+      if (this.stack !== undefined) derived.stack = this.stack;
+      return derived;
     };
     return [part(yes), part(no)];
+  }
+
+  /** Python's repr: `ExceptionGroup('message', [ValueError('a')])`. */
+  [REPR](): string {
+    return `${this.constructor.name}(${repr(this.groupMessage)}, [${
+      this.errors.map((e) => repr(e)).join(", ")
+    }])`;
   }
 }
 ExceptionGroup.prototype.name = "ExceptionGroup";

@@ -98,6 +98,8 @@ export class Task<T = unknown> extends Future<T> implements Driver {
   /** @internal */ _async: AsyncState | null = null;
   /** @internal A nested driver's hook: settles the async code awaiting it. */
   _onFinish: (() => void) | null = null;
+  /** @internal A nested driver's awaiting driver: gets a cancel request left undelivered. */
+  _awaiter: Task<unknown> | null = null;
 
   /**
    * Wrap a coroutine in a task and schedule its first step. Prefer
@@ -261,7 +263,10 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     if (this._state !== PENDING) return;
     let exc = this._pendingExc;
     if (exc !== undefined) this._pendingExc = undefined;
-    if (this._mustCancel) {
+    // Resuming after an async-function body settled is not a suspension
+    // point (in Python the awaited coroutine just returned): a cancel request
+    // made meanwhile waits for the next one, or for the coroutine's end.
+    if (this._mustCancel && this._waiter?._extra?.bridge !== true) {
       if (!(exc instanceof CancelledError)) exc = new CancelledError(this._cancelMessage);
       this._mustCancel = false;
     }
@@ -284,8 +289,9 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     }
     loop._current = prev;
     if (r.done) {
-      if (this._mustCancel) {
-        // Cancelled right as the coroutine returned.
+      if (this._mustCancel && this._onFinish === null) {
+        // Cancelled right as the coroutine returned. (A nested driver's
+        // request goes on to the code awaiting it: see _finish.)
         this._mustCancel = false;
         this._finish(CANCELLED, this._cancelMessage);
       } else {
@@ -353,6 +359,17 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     const onFinish = this._onFinish;
     if (onFinish !== null) {
       this._onFinish = null;
+      if (this._mustCancel) {
+        // A coroutine awaited from async code asked its task to cancel and
+        // returned (or failed) without suspending again: as in Python, the
+        // request stays with the task, for its next await.
+        this._mustCancel = false;
+        const awaiter = this._awaiter!;
+        if (awaiter._state === PENDING) {
+          awaiter._mustCancel = true;
+          awaiter._cancelMessage = this._cancelMessage;
+        }
+      }
       onFinish();
     }
   }
@@ -370,6 +387,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
   _spawnNested(coro: Coro<unknown>, onFinish: () => void): Task<unknown> {
     const inner = new Task(coro, { loop: this._loop, owner: this._owner });
     inner._onFinish = onFinish;
+    inner._awaiter = this;
     return inner;
   }
 
