@@ -92,3 +92,5 @@ export {
   type WaitOptions,
 } from "./lib/combinators.ts";
 export { type AsyncContextManager, asyncWith, type Entered, type WithBody } from "./lib/context.ts";
+// Synchronisation primitives and queues (issue 4).
+export { Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore } from "./lib/locks.ts";
