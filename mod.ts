@@ -94,3 +94,4 @@ export {
 export { type AsyncContextManager, asyncWith, type Entered, type WithBody } from "./lib/context.ts";
 // Synchronisation primitives and queues (issue 4).
 export { Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore } from "./lib/locks.ts";
+export { type Comparator, LifoQueue, PriorityQueue, Queue } from "./lib/queues.ts";
