@@ -15,7 +15,9 @@ import {
   createTask,
   Event,
   gather,
+  getRunningLoop,
   Lock,
+  Queue,
   run,
   RuntimeError,
   Semaphore,
@@ -1133,20 +1135,74 @@ Deno.test("Barrier: a cancelled waiter leaves the count as it was", async () => 
 
 // --- no host timers, no leaks -------------------------------------------------
 
-Deno.test("waiting on a primitive holds no host timer: a virtual clock jumps over a day at once", async () => {
+Deno.test("waiting on any primitive or queue holds no timer: a virtual clock jumps a day at once", async () => {
   const started = performance.now();
   const out = await run(function* () {
+    const loop = getRunningLoop();
     const ev = new Event();
     const lock = new Lock();
+    const cond = new Condition();
+    const sem = new Semaphore(0);
+    const barrier = new Barrier(3);
+    const q = new Queue<number>();
     yield* lock.acquire();
-    const waiters = [createTask(ev.wait()), createTask(lock.acquire())];
+    const waiters: Task<unknown>[] = [
+      ...Array.from({ length: 100 }, () => createTask(ev.wait())),
+      createTask(lock.acquire()),
+      createTask(asyncWith(cond, () => cond.wait())),
+      createTask(sem.acquire()),
+      createTask(barrier.wait()),
+      createTask(q.get()),
+    ];
+    yield* sleep(0);
+    // Nothing waits on the loop's timer heap (which host timers would back).
+    assertEquals((loop as unknown as { _timers: unknown[] })._timers.length, 0);
     yield* sleep(86400);
     ev.set();
     lock.release();
-    return yield* gather(waiters);
+    yield* asyncWith(cond, () => cond.notifyAll());
+    sem.release();
+    q.putNowait(7);
+    createTask(barrier.wait());
+    createTask(barrier.wait());
+    const results = yield* gather(waiters);
+    return [results.length, loop.time()];
   }, virtual);
-  assertEquals(out, [true, true]);
+  assertEquals(out, [105, 86400]);
   assert(performance.now() - started < 5000);
+});
+
+Deno.test("every primitive Python uses with async with has aenter/aexit and Symbol.asyncDispose", async () => {
+  const t = new Trace();
+  await run(async () => {
+    for (const cm of [new Lock(), new Condition(), new Semaphore(), new BoundedSemaphore()]) {
+      {
+        const value = await cm.aenter();
+        await using _held = cm;
+        t.print(cm.constructor.name, value, cm.locked());
+      }
+      t.print(cm.constructor.name, cm.locked());
+    }
+    const barrier = new Barrier(1);
+    {
+      const index = await barrier.aenter();
+      await using _passed = barrier;
+      t.print("Barrier", index, barrier);
+    }
+    t.print("Barrier", barrier);
+  });
+  assertEquals(t.lines, [
+    "Lock None True",
+    "Lock False",
+    "Condition None True",
+    "Condition False",
+    "Semaphore None True",
+    "Semaphore False",
+    "BoundedSemaphore None True",
+    "BoundedSemaphore False",
+    "Barrier 0 <Barrier [filling, waiters:0/1]>",
+    "Barrier <Barrier [filling, waiters:0/1]>",
+  ]);
 });
 
 Deno.test("a primitive used outside a running loop only fails when it must wait", () => {
