@@ -109,3 +109,6 @@ export {
 } from "./lib/combinators.ts";
 export { Timeout, timeout, timeoutAt, type TimeoutBody } from "./lib/timeouts.ts";
 export { TaskGroup, taskGroup, type TaskGroupBody } from "./lib/task_groups.ts";
+// Synchronisation primitives and queues (issue 4).
+export { Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore } from "./lib/locks.ts";
+export { type Comparator, LifoQueue, PriorityQueue, Queue } from "./lib/queues.ts";
