@@ -54,8 +54,30 @@ export const STEP = (driver: Driver): void => driver._step();
 const PENDING_ITER = { done: false, value: undefined as unknown };
 const DONE_ITER = { done: true, value: undefined as unknown };
 
+/**
+ * @internal A shared `{ done: false, value }`: what a hand-written coroutine
+ * object's `next()` returns to yield (its caller reads it at once).
+ */
+// deno-lint-ignore no-explicit-any
+export function iterYield(value: unknown): IteratorResult<any, any> {
+  PENDING_ITER.value = value;
+  return PENDING_ITER as IteratorResult<unknown, unknown>;
+}
+
+/** @internal A shared `{ done: true, value }`: a hand-written coroutine object returns. */
+// deno-lint-ignore no-explicit-any
+export function iterReturn(value: unknown): IteratorResult<any, any> {
+  DONE_ITER.value = value;
+  return DONE_ITER as IteratorResult<unknown, unknown>;
+}
+
 /** Extra state most futures never need, kept out of the object. */
 interface FutureExtra {
+  /** An exception nobody has looked at yet. */
+  logTraceback?: boolean;
+  cancelMessage?: string;
+  /** A Task's error to throw into its coroutine at the next step (a bad yield). */
+  pendingExc?: unknown;
   cancelledExc?: CancelledError;
   sourceTraceback?: string;
   unretrieved?: object;
@@ -101,9 +123,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
   /** @internal First done callback: a function, or a Driver to wake. */ _cb0: unknown = null;
   /** @internal Further done callbacks. */ _cbs: unknown[] | null = null;
   /** @internal Set by `next()` while pending: the task got it from `yield*`. */ _blocking = false;
-  /** @internal An exception nobody has looked at yet. */ _logTraceback = false;
-  /** @internal */ _cancelMessage: string | undefined = undefined;
-  /** @internal */ _extra: FutureExtra | null = null;
+  /** @internal Rarely needed state (see FutureExtra), made on first use. */
+  _extra: FutureExtra | null = null;
 
   /**
    * Make a pending future. Prefer `loop.createFuture()`.
@@ -118,6 +139,22 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
   /** @internal */
   _x(): FutureExtra {
     return this._extra ??= {};
+  }
+
+  /** @internal An exception nobody has looked at yet. */
+  get _logTraceback(): boolean {
+    return this._extra?.logTraceback === true;
+  }
+  set _logTraceback(v: boolean) {
+    if (v || this._extra !== null) this._x().logTraceback = v;
+  }
+
+  /** @internal The message given to `cancel(msg)`. */
+  get _cancelMessage(): string | undefined {
+    return this._extra?.cancelMessage;
+  }
+  set _cancelMessage(msg: string | undefined) {
+    if (msg !== undefined || this._extra !== null) this._x().cancelMessage = msg;
   }
 
   /** The loop this future belongs to. */
@@ -306,20 +343,25 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     );
   }
 
-  /** @internal Schedule every done callback with the loop, in order. */
+  /**
+   * @internal Schedule every done callback with the loop, in order: a
+   * waiting task's step, or `callback(future)` queued directly (no Handle;
+   * the loop reports a callback that throws).
+   */
   _scheduleCallbacks(): void {
     const cb0 = this._cb0;
     if (cb0 === null) return;
     const loop = this._loop;
+    if (loop._closed) throw loop._closedError();
     this._cb0 = null;
-    if (typeof cb0 === "function") loop.callSoon(cb0 as DoneCallback<T>, this);
+    if (typeof cb0 === "function") loop._push(cb0 as (f: Future<T>) => void, this);
     else loop._push(STEP, cb0);
     const cbs = this._cbs;
     if (cbs !== null) {
       this._cbs = null;
       for (let i = 0; i < cbs.length; i++) {
         const cb = cbs[i];
-        if (typeof cb === "function") loop.callSoon(cb as DoneCallback<T>, this);
+        if (typeof cb === "function") loop._push(cb as (f: Future<T>) => void, this);
         else loop._push(STEP, cb);
       }
     }

@@ -35,34 +35,34 @@ export function formatCallback(cb: Callback, args: readonly unknown[] | null): s
  */
 export class Handle {
   /** @internal */ _callback: Callback | null;
-  /** @internal */ _args: unknown[] | null;
+  /** @internal The arguments, or `null` for none. */ _args: unknown[] | null;
   /** @internal */ _loop: EventLoop;
   /** @internal */ _cancelled = false;
-  /** @internal */ _repr: string | null = null;
-  /** @internal */ _sourceTraceback: string | undefined = undefined;
 
   /**
    * Handles are made by the loop's `callSoon`/`callLater`/`callAt`; you do
    * not construct them yourself.
    *
    * @param callback The function to call.
-   * @param args Its arguments.
+   * @param args Its arguments, or `null` for none.
    * @param loop The loop it belongs to.
    */
-  constructor(callback: Callback, args: unknown[], loop: EventLoop) {
+  constructor(callback: Callback, args: unknown[] | null, loop: EventLoop) {
     this._callback = callback;
     this._args = args;
     this._loop = loop;
-    if (loop._debug) this._sourceTraceback = new Error().stack;
+    if (loop._debug) sourceTracebacks.set(this, new Error().stack ?? "");
   }
 
   /** Keep the callback from running; it is a no-op when it already ran. */
   cancel(): void {
     if (!this._cancelled) {
       this._cancelled = true;
-      if (this._loop._debug) this._repr = this[REPR]();
-      this._callback = null;
-      this._args = null;
+      // Debug mode keeps the callback for the repr; otherwise free it now.
+      if (!this._loop._debug) {
+        this._callback = null;
+        this._args = null;
+      }
     }
   }
 
@@ -75,26 +75,13 @@ export class Handle {
   _run(): void {
     if (this._cancelled) return;
     const cb = this._callback!;
-    const args = this._args!;
+    const args = this._args;
     try {
-      switch (args.length) {
-        case 0:
-          cb();
-          break;
-        case 1:
-          cb(args[0]);
-          break;
-        default:
-          cb(...args);
-      }
+      if (args === null) cb();
+      else if (args.length === 1) cb(args[0]);
+      else cb(...args);
     } catch (exc) {
-      const context: Record<string, unknown> = {
-        message: `Exception in callback ${formatCallback(cb, args)}`,
-        exception: exc,
-        handle: this,
-      };
-      if (this._sourceTraceback !== undefined) context.sourceTraceback = this._sourceTraceback;
-      this._loop.callExceptionHandler(context);
+      reportCallbackError(this._loop, cb, args, exc, this);
     }
   }
 
@@ -108,7 +95,6 @@ export class Handle {
 
   /** Python's repr: `<Handle name(args)>`. */
   [REPR](): string {
-    if (this._repr !== null) return this._repr;
     return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
   }
 
@@ -121,6 +107,32 @@ export class Handle {
   [Symbol.for("Deno.customInspect")](): string {
     return this[REPR]();
   }
+}
+
+/** Where each handle was made, in debug mode (kept out of the handle itself). */
+const sourceTracebacks = new WeakMap<Handle, string>();
+
+/**
+ * @internal Report a callback that threw: Python's "Exception in callback
+ * name(args)" with the handle (made for the report when the callback ran
+ * without one, as done callbacks do).
+ */
+export function reportCallbackError(
+  loop: EventLoop,
+  cb: Callback,
+  args: unknown[] | null,
+  exc: unknown,
+  handle?: Handle,
+): void {
+  const h = handle ?? new Handle(cb, args, loop);
+  const context: Record<string, unknown> = {
+    message: `Exception in callback ${formatCallback(cb, args)}`,
+    exception: exc,
+    handle: h,
+  };
+  const tb = sourceTracebacks.get(h);
+  if (tb !== undefined) context.sourceTraceback = tb;
+  loop.callExceptionHandler(context);
 }
 
 /**
@@ -147,10 +159,16 @@ export class TimerHandle extends Handle {
    * @param when The loop time at which to run.
    * @param seq Its place in scheduling order.
    * @param callback The function to call.
-   * @param args Its arguments.
+   * @param args Its arguments, or `null` for none.
    * @param loop The loop it belongs to.
    */
-  constructor(when: number, seq: number, callback: Callback, args: unknown[], loop: EventLoop) {
+  constructor(
+    when: number,
+    seq: number,
+    callback: Callback,
+    args: unknown[] | null,
+    loop: EventLoop,
+  ) {
     super(callback, args, loop);
     this._when = when;
     this._seq = seq;

@@ -16,7 +16,8 @@ import { BrokenBarrierError, CancelledError, RuntimeError, ValueError } from "./
 import { describe, REPR } from "./format_helpers.ts";
 import { _getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
-import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
+import { type Coro, type Coroutine, coroutine, LightCoro, lightCoroutine } from "./coroutines.ts";
+import { iterReturn } from "./futures.ts";
 import type { EventLoop } from "./loop.ts";
 import { Deque } from "./deque.ts";
 
@@ -82,41 +83,82 @@ function checkCount(where: string, name: string, value: unknown, min: number): n
 
 // --- Lock ---------------------------------------------------------------------
 
-const lockAcquire = coroutine(function* acquire(lock: Lock): Coro<true> {
-  // Fair scheduling: jump the queue only when every waiter was cancelled.
-  if (!lock._locked) {
-    const w = lock._waiters;
-    let free = true;
-    if (w !== null) {
-      for (let i = 0; i < w.length; i++) {
-        if (!w.at(i).cancelled()) {
-          free = false;
-          break;
-        }
+/**
+ * `Lock.acquire()`'s coroutine object, written by hand (a suspended generator
+ * frame costs more): CPython 3.13's `Lock.acquire`, step by step.
+ */
+class LockAcquire extends LightCoro<true> {
+  /** @internal */ _lock: Lock;
+  /** @internal */ _started = false;
+  /** @internal */ _fut: Future<true> | null = null;
+
+  constructor(lock: Lock) {
+    super();
+    this._lock = lock;
+  }
+
+  override next(): IteratorResult<unknown, true> {
+    const lock = this._lock;
+    if (!this._started) {
+      this._started = true;
+      // Fair scheduling: jump the queue only when every waiter was cancelled.
+      if (!lock._locked && noLiveWaiter(lock._waiters)) {
+        lock._locked = true;
+        return iterReturn(true);
       }
+      const fut = boundLoop(lock).createFuture<true>();
+      (lock._waiters ??= new Deque()).push(fut);
+      this._fut = fut;
+      return fut.next();
     }
-    if (free) {
-      lock._locked = true;
-      return true;
-    }
-  }
-  const fut = boundLoop(lock).createFuture<true>();
-  (lock._waiters ??= new Deque()).push(fut);
-  try {
+    const fut = this._fut;
+    if (fut === null) return iterReturn(true);
+    this._fut = null;
+    lock._waiters!.remove(fut);
     try {
-      yield* fut;
-    } finally {
-      lock._waiters.remove(fut);
+      fut.next();
+    } catch (e) {
+      this._cancelled(e);
+      throw e;
     }
-  } catch (e) {
-    // Woken and then cancelled before taking the lock: pass the turn on, so
-    // the next waiter runs (no lost wake-up).
-    if (e instanceof CancelledError && !lock._locked) lock._wakeUpFirst();
-    throw e;
+    lock._locked = true;
+    return iterReturn(true);
   }
-  lock._locked = true;
+
+  override throw(error: unknown): IteratorResult<unknown, true> {
+    const fut = this._fut;
+    if (fut !== null) {
+      this._fut = null;
+      this._lock._waiters!.remove(fut);
+      this._cancelled(error);
+    }
+    throw error;
+  }
+
+  override return(value?: true): IteratorResult<unknown, true> {
+    const fut = this._fut;
+    if (fut !== null) {
+      this._fut = null;
+      this._lock._waiters!.remove(fut);
+    }
+    return iterReturn(value);
+  }
+
+  /**
+   * @internal Woken and then cancelled before taking the lock: pass the turn
+   * on, so the next waiter runs (no lost wake-up).
+   */
+  _cancelled(error: unknown): void {
+    if (error instanceof CancelledError && !this._lock._locked) this._lock._wakeUpFirst();
+  }
+}
+lightCoroutine(LockAcquire, "acquire");
+
+function noLiveWaiter(w: Deque<Future<true>> | null): boolean {
+  if (w === null) return true;
+  for (let i = 0; i < w.length; i++) if (!w.at(i).cancelled()) return false;
   return true;
-});
+}
 
 const lockEnter = coroutine(function* aenter(lock: Lock | Semaphore): Coro<undefined> {
   yield* lock.acquire();
@@ -174,7 +216,7 @@ export class Lock {
    * @returns A coroutine of `true`: `yield* lock.acquire()` or `await lock.acquire()`.
    */
   acquire(): Coroutine<true> {
-    return lockAcquire(this);
+    return new LockAcquire(this);
   }
 
   /**
@@ -236,17 +278,57 @@ inspectable(Lock);
 
 // --- Event --------------------------------------------------------------------
 
-const eventWait = coroutine(function* wait(event: Event): Coro<true> {
-  if (event._value) return true;
-  const fut = boundLoop(event).createFuture<true>();
-  (event._waiters ??= new Deque()).push(fut);
-  try {
-    yield* fut;
-    return true;
-  } finally {
-    event._waiters.remove(fut);
+/**
+ * `Event.wait()`'s coroutine object, written by hand: a waiting task keeps
+ * this small object and one future, not a suspended generator frame.
+ */
+class EventWait extends LightCoro<true> {
+  /** @internal */ _event: Event;
+  /** @internal */ _started = false;
+  /** @internal */ _fut: Future<true> | null = null;
+
+  constructor(event: Event) {
+    super();
+    this._event = event;
   }
-});
+
+  override next(): IteratorResult<unknown, true> {
+    if (!this._started) {
+      this._started = true;
+      const event = this._event;
+      if (event._value) return iterReturn(true);
+      const fut = boundLoop(event).createFuture<true>();
+      (event._waiters ??= new Deque()).push(fut);
+      this._fut = fut;
+      return fut.next();
+    }
+    const fut = this._fut;
+    if (fut === null) return iterReturn(true);
+    this._finally();
+    fut.next();
+    return iterReturn(true);
+  }
+
+  override throw(error: unknown): IteratorResult<unknown, true> {
+    this._finally();
+    throw error;
+  }
+
+  override return(value?: true): IteratorResult<unknown, true> {
+    this._finally();
+    return iterReturn(value);
+  }
+
+  /** @internal Python's `finally: self._waiters.remove(fut)`. */
+  _finally(): void {
+    const fut = this._fut;
+    if (fut !== null) {
+      this._fut = null;
+      this._event._waiters!.remove(fut);
+    }
+  }
+}
+lightCoroutine(EventWait, "wait");
 
 /**
  * A flag tasks can wait for (Python's `asyncio.Event`): `wait()` blocks until
@@ -304,7 +386,7 @@ export class Event {
    * @returns A coroutine of `true`.
    */
   wait(): Coroutine<true> {
-    return eventWait(this);
+    return new EventWait(this);
   }
 
   /** Python's repr: `<Event [unset, waiters:2]>`. */
@@ -438,7 +520,7 @@ export class Condition {
    * @returns A coroutine of `true`.
    */
   acquire(): Coroutine<true> {
-    return lockAcquire(this._lock);
+    return new LockAcquire(this._lock);
   }
 
   /**

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { type Callback, Handle, TimerHandle } from "./handles.ts";
+import { type Callback, Handle, reportCallbackError, TimerHandle } from "./handles.ts";
 import { _chainFuture, type Driver, EXCEPTION, Future, PENDING } from "./futures.ts";
 import { Task, type TaskFactory, type TaskOptions } from "./tasks.ts";
 import {
@@ -254,6 +254,8 @@ export class EventLoop {
   /** @internal */ _executorShutdownCalled = false;
   /** @internal */ _unretrieved: Set<Unretrieved> = new Set();
   /** @internal */ _signalHandlers: Map<string, () => void> = new Map();
+  /** @internal The init of every unnamed task: no object per task. */
+  _taskInit: { loop: EventLoop } = { loop: this };
 
   /**
    * Make a loop. Prefer `newEventLoop()` or `run()`.
@@ -335,14 +337,15 @@ export class EventLoop {
    * });
    * ```
    */
-  callSoon(callback: Callback, ...args: unknown[]): Handle {
+  callSoon(callback: Callback, ..._args: unknown[]): Handle {
     if (this._closed) throw this._closedError();
     if (typeof callback !== "function") {
       throw new TypeError(
         `callSoon(): the callback must be a function, got ${describe(callback)}`,
       );
     }
-    const h = new Handle(callback, args, this);
+    // The arguments are read from `arguments`: no array at all for none.
+    const h = new Handle(callback, restArgs(arguments, 1), this);
     this._push(RUN_HANDLE, h);
     return h;
   }
@@ -365,9 +368,9 @@ export class EventLoop {
    * loop.close();
    * ```
    */
-  callLater(delay: number, callback: Callback, ...args: unknown[]): TimerHandle {
+  callLater(delay: number, callback: Callback, ..._args: unknown[]): TimerHandle {
     checkTime(delay, "callLater()", "delay");
-    return this._timer(this.time() + delay, callback, args, "callLater()");
+    return this._timer(this.time() + delay, callback, restArgs(arguments, 2), "callLater()");
   }
 
   /**
@@ -388,13 +391,13 @@ export class EventLoop {
    * loop.close();
    * ```
    */
-  callAt(when: number, callback: Callback, ...args: unknown[]): TimerHandle {
+  callAt(when: number, callback: Callback, ..._args: unknown[]): TimerHandle {
     checkTime(when, "callAt()", "when");
-    return this._timer(when, callback, args, "callAt()");
+    return this._timer(when, callback, restArgs(arguments, 2), "callAt()");
   }
 
   /** @internal */
-  _timer(when: number, callback: Callback, args: unknown[], where: string): TimerHandle {
+  _timer(when: number, callback: Callback, args: unknown[] | null, where: string): TimerHandle {
     if (this._closed) throw this._closedError();
     if (typeof callback !== "function") {
       throw new TypeError(`${where}: the callback must be a function, got ${describe(callback)}`);
@@ -452,10 +455,7 @@ export class EventLoop {
     if (factory === null) {
       return new Task<T>(
         coro,
-        options === undefined ? { loop: this } : {
-          loop: this,
-          name: options.name,
-        },
+        options === undefined ? this._taskInit : { loop: this, name: options.name },
       );
     }
     const task = factory(this, coro, options);
@@ -726,14 +726,16 @@ export class EventLoop {
    * microtasks to run. Returns how many of the `n` are left.
    */
   _runReady(n: number): number {
+    let fn = RUN_HANDLE as (arg: unknown) => void;
+    let arg: unknown;
     while (n > 0) {
       try {
         while (n > 0) {
           n--;
           const i = this._head << 1;
           const q = this._q;
-          const fn = q[i] as (arg: unknown) => void;
-          const arg = q[i + 1];
+          fn = q[i] as (arg: unknown) => void;
+          arg = q[i + 1];
           q[i] = undefined;
           q[i + 1] = undefined;
           this._head = (this._head + 1) & this._mask;
@@ -742,10 +744,9 @@ export class EventLoop {
           if (this._wantMicrotasks) return n;
         }
       } catch (exc) {
-        this.callExceptionHandler({
-          message: "Exception in the event loop's ready queue",
-          exception: exc,
-        });
+        // Only a done callback queued without a Handle gets here.
+        reportCallbackError(this, fn, [arg], exc);
+        if (this._wantMicrotasks) return n;
       }
     }
     return 0;
@@ -766,10 +767,7 @@ export class EventLoop {
       try {
         fn(arg);
       } catch (exc) {
-        this.callExceptionHandler({
-          message: "Exception in the event loop's ready queue",
-          exception: exc,
-        });
+        reportCallbackError(this, fn, [arg], exc);
       }
       const dt = (performance.now() - t0) / 1000;
       if (dt >= this.slowCallbackDuration) {
@@ -1201,6 +1199,14 @@ export class EventLoop {
   [Symbol.for("Deno.customInspect")](): string {
     return this[REPR]();
   }
+}
+
+/** The arguments from `start` on, or `null` when there are none (no allocation). */
+function restArgs(args: IArguments, start: number): unknown[] | null {
+  const n = args.length - start;
+  if (n <= 0) return null;
+  if (n === 1) return [args[start]];
+  return Array.prototype.slice.call(args, start);
 }
 
 function checkTime(value: unknown, where: string, what: string): asserts value is number {

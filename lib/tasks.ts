@@ -15,6 +15,8 @@ import {
   driverStorage,
   EXCEPTION,
   Future,
+  iterReturn,
+  iterYield,
   PENDING,
   RESULT,
   STEP,
@@ -24,12 +26,14 @@ import {
   type Coro,
   coroInfo,
   type Coroutine,
-  coroutine,
   isGeneratorLike,
   isThenable,
+  LightCoro,
+  lightCoroutine,
   wrap,
 } from "./coroutines.ts";
 import type { EventLoop } from "./loop.ts";
+import type { TimerHandle } from "./handles.ts";
 
 let taskCounter = 0;
 
@@ -48,8 +52,17 @@ export interface TaskInit extends TaskOptions {
   owner?: Task<unknown>;
 }
 
-/** Async-facade bookkeeping, made on first use. */
+/**
+ * Async-facade bookkeeping, made on first use; for a nested driver, also
+ * the task it runs code for and the code awaiting it.
+ */
 interface AsyncState {
+  /** A nested driver: the task it runs code for. */
+  owner?: Task<unknown>;
+  /** A nested driver: settles the async code awaiting it. */
+  onFinish?: () => void;
+  /** A nested driver: the driver whose code awaits it (gets a cancel request left undelivered). */
+  awaiter?: Task<unknown>;
   /** Futures awaited (`await`) by async code running in this task's context. */
   waiters: Future<unknown>[];
   /** Async-function bodies started in this task's context and not finished. */
@@ -83,23 +96,15 @@ interface AsyncState {
  */
 export class Task<T = unknown> extends Future<T> implements Driver {
   /** @internal */ _coro: Coro<T>;
-  /** @internal The task this one runs code for: itself, or the task whose async body awaited it. */
-  _owner: Task<unknown>;
   /** @internal */ _name: string | number;
   /** @internal */ _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
   /** @internal The future the coroutine waits on (Python's `_fut_waiter`). */
   _waiter: Future<unknown> | null = null;
-  /** @internal An error to throw into the coroutine at the next step. */
-  _pendingExc: unknown = undefined;
   /** @internal Links of the loop's list of pending tasks. */
   _prevTask: Task<unknown> | null = null;
   /** @internal */ _nextTask: Task<unknown> | null = null;
   /** @internal */ _async: AsyncState | null = null;
-  /** @internal A nested driver's hook: settles the async code awaiting it. */
-  _onFinish: (() => void) | null = null;
-  /** @internal A nested driver's awaiting driver: gets a cancel request left undelivered. */
-  _awaiter: Task<unknown> | null = null;
 
   /**
    * Wrap a coroutine in a task and schedule its first step. Prefer
@@ -121,17 +126,22 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     const owner = init?.owner;
     if (owner !== undefined) {
       // A coroutine awaited from the owner's async code: not a task of its own.
-      this._owner = owner;
+      this._async = { waiters: [], bodies: 0, busy: false, owner };
       this._name = "";
       return;
     }
-    this._owner = this;
     const name = init?.name;
     this._name = name === undefined || name === null ? ++taskCounter : String(name);
     const loop = this._loop;
     loop._registerTask(this);
     if (init?.eagerStart === true && loop._running) this._step();
     else loop._push(STEP, this);
+  }
+
+  /** @internal The task this one runs code for: itself, or the task whose async body awaited it. */
+  get _owner(): Task<unknown> {
+    const a = this._async;
+    return a !== null && a.owner !== undefined ? a.owner : this;
   }
 
   /** The coroutine object this task drives. */
@@ -261,8 +271,12 @@ export class Task<T = unknown> extends Future<T> implements Driver {
   /** @internal Run the coroutine up to its next suspension point. */
   _step(): void {
     if (this._state !== PENDING) return;
-    let exc = this._pendingExc;
-    if (exc !== undefined) this._pendingExc = undefined;
+    const x = this._extra;
+    let exc: unknown = undefined;
+    if (x !== null && x.pendingExc !== undefined) {
+      exc = x.pendingExc;
+      x.pendingExc = undefined;
+    }
     // Resuming after an async-function body settled is not a suspension
     // point (in Python the awaited coroutine just returned): a cancel request
     // made meanwhile waits for the next one, or for the coroutine's end.
@@ -289,7 +303,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     }
     loop._current = prev;
     if (r.done) {
-      if (this._mustCancel && this._onFinish === null) {
+      if (this._mustCancel && this._async?.onFinish === undefined) {
         // Cancelled right as the coroutine returned. (A nested driver's
         // request goes on to the code awaiting it: see _finish.)
         this._mustCancel = false;
@@ -345,26 +359,28 @@ export class Task<T = unknown> extends Future<T> implements Driver {
 
   /** @internal Throw a RuntimeError into the coroutine at the next step. */
   _badYield(message: string): void {
-    this._pendingExc = new RuntimeError(message);
+    this._x().pendingExc = new RuntimeError(message);
     this._loop._push(STEP, this);
   }
 
   /** @internal */
   _finish(state: number, value: unknown): void {
-    if (this._owner === this) this._loop._unregisterTask(this);
+    const a = this._async;
+    if (a === null || a.owner === undefined) this._loop._unregisterTask(this);
     if (state === RESULT) this._setResult(value);
     else if (state === EXCEPTION) this._setException(value);
     else this._cancel(value as string | undefined);
-    if (this._async !== null) this._updateBusy();
-    const onFinish = this._onFinish;
-    if (onFinish !== null) {
-      this._onFinish = null;
+    if (a === null) return;
+    this._updateBusy();
+    const onFinish = a.onFinish;
+    if (onFinish !== undefined) {
+      a.onFinish = undefined;
       if (this._mustCancel) {
         // A coroutine awaited from async code asked its task to cancel and
         // returned (or failed) without suspending again: as in Python, the
         // request stays with the task, for its next await.
         this._mustCancel = false;
-        const awaiter = this._awaiter!;
+        const awaiter = a.awaiter!;
         if (awaiter._state === PENDING) {
           awaiter._mustCancel = true;
           awaiter._cancelMessage = this._cancelMessage;
@@ -386,8 +402,9 @@ export class Task<T = unknown> extends Future<T> implements Driver {
   /** @internal A coroutine awaited from this task's async code runs in a nested driver. */
   _spawnNested(coro: Coro<unknown>, onFinish: () => void): Task<unknown> {
     const inner = new Task(coro, { loop: this._loop, owner: this._owner });
-    inner._onFinish = onFinish;
-    inner._awaiter = this;
+    const a = inner._async!;
+    a.onFinish = onFinish;
+    a.awaiter = this;
     return inner;
   }
 
@@ -623,20 +640,57 @@ function setResultUnlessCancelled<T>(fut: Future<T>, result: T): void {
   if (!fut.cancelled()) fut.setResult(result);
 }
 
-const sleepCoro = coroutine(function* sleep<T>(delay: number, result: T): Coro<T> {
-  if (delay === 0) {
-    yield;
-    return result;
+/**
+ * `sleep()`'s coroutine object, written by hand (Python's `asyncio.sleep`):
+ * a delay of 0 is one bare yield; otherwise it waits on a future that a
+ * timer completes, and the timer is cancelled however the wait ends.
+ */
+class Sleep<T> extends LightCoro<T> {
+  /** @internal */ _delay: number;
+  /** @internal */ _result: T;
+  /** @internal */ _started = false;
+  /** @internal */ _fut: Future<T> | null = null;
+  /** @internal */ _handle: TimerHandle | null = null;
+
+  constructor(delay: number, result: T) {
+    super();
+    this._delay = delay;
+    this._result = result;
   }
-  const loop = getRunningLoop();
-  const future = loop.createFuture<T>();
-  const h = loop.callLater(delay, setResultUnlessCancelled, future, result);
-  try {
-    return yield* future;
-  } finally {
-    h.cancel();
+
+  override next(): IteratorResult<unknown, T> {
+    if (!this._started) {
+      this._started = true;
+      if (this._delay === 0) return iterYield(undefined);
+      const loop = getRunningLoop();
+      const fut = loop.createFuture<T>();
+      this._handle = loop.callLater(this._delay, setResultUnlessCancelled, fut, this._result);
+      this._fut = fut;
+      return fut.next();
+    }
+    const fut = this._fut;
+    if (fut === null) return iterReturn(this._result);
+    this._finally();
+    return fut.next();
   }
-});
+
+  override throw(error: unknown): IteratorResult<unknown, T> {
+    this._finally();
+    throw error;
+  }
+
+  override return(value?: T): IteratorResult<unknown, T> {
+    this._finally();
+    return iterReturn(value);
+  }
+
+  /** @internal */
+  _finally(): void {
+    this._handle?.cancel();
+    this._handle = null;
+  }
+}
+lightCoroutine(Sleep, "sleep");
 
 /**
  * Suspend the calling coroutine for `delay` seconds, then return `result`.
@@ -670,5 +724,5 @@ export function sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
         (Number.isNaN(delay) ? " (NaN: check the arithmetic that produced it)" : ""),
     );
   }
-  return sleepCoro(delay, result as T);
+  return new Sleep(delay, result as T);
 }

@@ -39,3 +39,10 @@ export function args(): [string, number[]] {
   const [workload, ...sizes] = Deno.args;
   return [workload, sizes.map(Number)];
 }
+
+/** The same workload at a tenth of its size, for the untimed warm-up run. */
+export function warmupSizes(workload: string, sizes: number[]): number[] {
+  if (workload === "W5") return [sizes[0], Math.max(1, Math.floor(sizes[1] / 10))];
+  if (workload === "W8") return [Math.max(1, Math.floor(sizes[0] / 10)), sizes[1]];
+  return sizes.map((n) => Math.max(1, Math.floor(n / 10)));
+}

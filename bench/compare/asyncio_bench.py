@@ -154,14 +154,31 @@ async def w8(tasks, rounds):
     return dt, "acquisitions/s", tasks * rounds / dt
 
 
+def warmup_sizes(workload, sizes):
+    """The same workload at a tenth of its size (W5: a tenth of the resumes)."""
+    if workload == "W5":
+        return [sizes[0], max(1, sizes[1] // 10)]
+    if workload == "W8":
+        return [max(1, sizes[0] // 10), sizes[1]]
+    return [max(1, n // 10) for n in sizes]
+
+
+def run_workload(workload, sizes):
+    if workload == "W3":
+        return w3(*sizes)
+    fn = {"W1": w1, "W2a": w2a, "W2b": w2b, "W4": w4, "W5": w5, "W7": w7, "W8": w8}[workload]
+    return asyncio.run(fn(*sizes))
+
+
 def main():
     workload, *sizes = sys.argv[1:]
     sizes = [int(s) for s in sizes]
-    if workload == "W3":
-        dt, unit, value = w3(*sizes)
-    else:
-        fn = {"W1": w1, "W2a": w2a, "W2b": w2b, "W4": w4, "W5": w5, "W7": w7, "W8": w8}[workload]
-        dt, unit, value = asyncio.run(fn(*sizes))
+    # Every system warms up the same way (the JavaScript ones need it for
+    # their JIT): one untimed run at a tenth of the size. W7 measures memory
+    # and is not warmed up.
+    if workload != "W7":
+        run_workload(workload, warmup_sizes(workload, sizes))
+    dt, unit, value = run_workload(workload, sizes)
     print(json.dumps({"system": "cpython", "workload": workload, "seconds": dt, "unit": unit,
                       "value": value}))
 

@@ -20,7 +20,7 @@ import {
   spawn,
   withResolvers,
 } from "effection";
-import { args, lcgDelays, report, rssAfterGc } from "./_common.ts";
+import { args, lcgDelays, report, rssAfterGc, warmupSizes } from "./_common.ts";
 
 const [workload, sizes] = args();
 
@@ -149,6 +149,9 @@ const fns: Record<string, (...n: number[]) => Promise<readonly [number, string, 
 if (!(workload in fns)) {
   console.log(JSON.stringify({ system: "effection", workload, unsupported: true }));
 } else {
+  // One untimed run at a tenth of the size warms the JIT up (every system does
+  // the same, CPython included). W7 measures memory and is not warmed up.
+  if (workload !== "W7") await fns[workload](...warmupSizes(workload, sizes));
   const [seconds, unit, value] = await fns[workload](...sizes);
   report({ system: "effection", workload, seconds, unit, value });
 }

@@ -5,7 +5,7 @@
  *
  * Usage: deno run --v8-flags=--expose-gc bench/compare/native.ts WORKLOAD SIZE...
  */
-import { args, lcgDelays, report, rssAfterGc } from "./_common.ts";
+import { args, lcgDelays, report, rssAfterGc, warmupSizes } from "./_common.ts";
 
 const [workload, sizes] = args();
 
@@ -179,5 +179,8 @@ const fns: Record<string, (...n: number[]) => Promise<readonly [number, string, 
   W7: w7,
   W8: w8,
 };
+// One untimed run at a tenth of the size warms the JIT up (every system does
+// the same, CPython included). W7 measures memory and is not warmed up.
+if (workload !== "W7") await fns[workload](...warmupSizes(workload, sizes));
 const [seconds, unit, value] = await fns[workload](...sizes);
 report({ system: "deno-native", workload, seconds, unit, value });
