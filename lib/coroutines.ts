@@ -258,8 +258,8 @@ export function bodyFuture<T>(promise: PromiseLike<T>, driver: Driver): Future<T
     // The generator waiting on this future is the driver's own frame: it
     // goes on at once, as a Python task goes on when an awaited coroutine
     // returns (no loop iteration in between).
-    const direct = fut._cb0 === driver && fut._cbs === null;
-    if (direct) fut._cb0 = null;
+    const direct = fut._callbacks === driver;
+    if (direct) fut._callbacks = null;
     if (ok) fut._setResult(value);
     else fut._setException(value);
     if (direct) driver._step();

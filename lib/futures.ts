@@ -52,6 +52,14 @@ export const STEP = (driver: Driver): void => driver._step();
 // The two iterator results every Future returns. `yield*` reads `done` and
 // `value` at once, before any other future can overwrite them.
 const PENDING_ITER = { done: false, value: undefined as unknown };
+
+/**
+ * @internal What `_result` holds while a pending future is being waited on
+ * through `yield*` (Python's `_asyncio_future_blocking`): `next()` sets it,
+ * the task that receives the future clears it. A yielded future without it
+ * was yielded with a bare `yield`. (`_result` is unused while pending.)
+ */
+export const BLOCKING: unique symbol = Symbol("blocking");
 const DONE_ITER = { done: true, value: undefined as unknown };
 
 /**
@@ -78,6 +86,8 @@ interface FutureExtra {
   cancelMessage?: string;
   /** A Task's error to throw into its coroutine at the next step (a bad yield). */
   pendingExc?: unknown;
+  /** A Task's async-facade (and nested-driver) state: see tasks.ts. */
+  async?: unknown;
   cancelledExc?: CancelledError;
   sourceTraceback?: string;
   unretrieved?: object;
@@ -120,9 +130,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
   /** @internal The result, or the exception when `_state` is EXCEPTION. */ _result: unknown =
     undefined;
   /** @internal */ _loop: EventLoop;
-  /** @internal First done callback: a function, or a Driver to wake. */ _cb0: unknown = null;
-  /** @internal Further done callbacks. */ _cbs: unknown[] | null = null;
-  /** @internal Set by `next()` while pending: the task got it from `yield*`. */ _blocking = false;
+  /**
+   * @internal The done callbacks: `null`, one callback (a function, or a
+   * Driver to wake), or an array of them.
+   */
+  _callbacks: unknown = null;
   /** @internal Rarely needed state (see FutureExtra), made on first use. */
   _extra: FutureExtra | null = null;
 
@@ -274,21 +286,25 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
 
   /** @internal Add a callback: a function, or a Driver whose step to schedule. */
   _addCallback(cb: unknown): void {
-    if (this._cb0 === null) this._cb0 = cb;
-    else if (this._cbs === null) this._cbs = [cb];
-    else this._cbs.push(cb);
+    const cbs = this._callbacks;
+    if (cbs === null) this._callbacks = cb;
+    else if (Array.isArray(cbs)) cbs.push(cb);
+    else this._callbacks = [cbs, cb];
+  }
+
+  /** @internal The done callbacks as an array (a new one). */
+  _callbackList(): unknown[] {
+    const cbs = this._callbacks;
+    return cbs === null ? [] : Array.isArray(cbs) ? cbs.slice() : [cbs];
   }
 
   /** @internal */
   _removeCallback(cb: unknown): number {
-    let all: unknown[] = [];
-    if (this._cb0 !== null) all.push(this._cb0);
-    if (this._cbs !== null) all = all.concat(this._cbs);
+    const all = this._callbackList();
     const kept = all.filter((c) => c !== cb);
     const removed = all.length - kept.length;
     if (removed > 0) {
-      this._cb0 = kept.length > 0 ? kept[0] : null;
-      this._cbs = kept.length > 1 ? kept.slice(1) : null;
+      this._callbacks = kept.length === 0 ? null : kept.length === 1 ? kept[0] : kept;
     }
     return removed;
   }
@@ -349,21 +365,20 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
    * the loop reports a callback that throws).
    */
   _scheduleCallbacks(): void {
-    const cb0 = this._cb0;
-    if (cb0 === null) return;
+    const cbs = this._callbacks;
+    if (cbs === null) return;
     const loop = this._loop;
     if (loop._closed) throw loop._closedError();
-    this._cb0 = null;
-    if (typeof cb0 === "function") loop._push(cb0 as (f: Future<T>) => void, this);
-    else loop._push(STEP, cb0);
-    const cbs = this._cbs;
-    if (cbs !== null) {
-      this._cbs = null;
-      for (let i = 0; i < cbs.length; i++) {
-        const cb = cbs[i];
-        if (typeof cb === "function") loop._push(cb as (f: Future<T>) => void, this);
-        else loop._push(STEP, cb);
-      }
+    this._callbacks = null;
+    if (!Array.isArray(cbs)) {
+      if (typeof cbs === "function") loop._push(cbs as (f: Future<T>) => void, this);
+      else loop._push(STEP, cbs);
+      return;
+    }
+    for (let i = 0; i < cbs.length; i++) {
+      const cb = cbs[i];
+      if (typeof cb === "function") loop._push(cb as (f: Future<T>) => void, this);
+      else loop._push(STEP, cb);
     }
   }
 
@@ -380,7 +395,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
    */
   next(): IteratorResult<Future<T>, T> {
     if (this._state === PENDING) {
-      this._blocking = true;
+      this._result = BLOCKING;
       PENDING_ITER.value = this;
       return PENDING_ITER as IteratorResult<Future<T>, T>;
     }
@@ -449,9 +464,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     const info = [STATE_NAMES[this._state]];
     if (this._state === RESULT) info.push(`result=${shortRepr(this._result)}`);
     else if (this._state === EXCEPTION) info.push(`exception=${shortRepr(this._result)}`);
-    const cbs: unknown[] = [];
-    if (this._cb0 !== null) cbs.push(this._cb0);
-    if (this._cbs !== null) cbs.push(...this._cbs);
+    const cbs = this._callbackList();
     if (cbs.length > 0) {
       const fmt = (cb: unknown) =>
         typeof cb === "function" ? `${cb.name || "<anonymous>"}()` : "Task.wakeup()";

@@ -89,8 +89,8 @@ function checkCount(where: string, name: string, value: unknown, min: number): n
  */
 class LockAcquire extends LightCoro<true> {
   /** @internal */ _lock: Lock;
-  /** @internal */ _started = false;
-  /** @internal */ _fut: Future<true> | null = null;
+  /** @internal The future waited on; `undefined` before the first step. */
+  _fut: Future<true> | null | undefined = undefined;
 
   constructor(lock: Lock) {
     super();
@@ -99,8 +99,8 @@ class LockAcquire extends LightCoro<true> {
 
   override next(): IteratorResult<unknown, true> {
     const lock = this._lock;
-    if (!this._started) {
-      this._started = true;
+    if (this._fut === undefined) {
+      this._fut = null;
       // Fair scheduling: jump the queue only when every waiter was cancelled.
       if (!lock._locked && noLiveWaiter(lock._waiters)) {
         lock._locked = true;
@@ -112,7 +112,7 @@ class LockAcquire extends LightCoro<true> {
       return fut.next();
     }
     const fut = this._fut;
-    if (fut === null) return iterReturn(true);
+    if (!fut) return iterReturn(true);
     this._fut = null;
     lock._waiters!.remove(fut);
     try {
@@ -127,7 +127,7 @@ class LockAcquire extends LightCoro<true> {
 
   override throw(error: unknown): IteratorResult<unknown, true> {
     const fut = this._fut;
-    if (fut !== null) {
+    if (fut) {
       this._fut = null;
       this._lock._waiters!.remove(fut);
       this._cancelled(error);
@@ -137,7 +137,7 @@ class LockAcquire extends LightCoro<true> {
 
   override return(value?: true): IteratorResult<unknown, true> {
     const fut = this._fut;
-    if (fut !== null) {
+    if (fut) {
       this._fut = null;
       this._lock._waiters!.remove(fut);
     }
@@ -284,8 +284,8 @@ inspectable(Lock);
  */
 class EventWait extends LightCoro<true> {
   /** @internal */ _event: Event;
-  /** @internal */ _started = false;
-  /** @internal */ _fut: Future<true> | null = null;
+  /** @internal The future waited on; `undefined` before the first step. */
+  _fut: Future<true> | null | undefined = undefined;
 
   constructor(event: Event) {
     super();
@@ -293,8 +293,8 @@ class EventWait extends LightCoro<true> {
   }
 
   override next(): IteratorResult<unknown, true> {
-    if (!this._started) {
-      this._started = true;
+    if (this._fut === undefined) {
+      this._fut = null;
       const event = this._event;
       if (event._value) return iterReturn(true);
       const fut = boundLoop(event).createFuture<true>();
@@ -303,7 +303,7 @@ class EventWait extends LightCoro<true> {
       return fut.next();
     }
     const fut = this._fut;
-    if (fut === null) return iterReturn(true);
+    if (!fut) return iterReturn(true);
     this._finally();
     fut.next();
     return iterReturn(true);
@@ -322,7 +322,7 @@ class EventWait extends LightCoro<true> {
   /** @internal Python's `finally: self._waiters.remove(fut)`. */
   _finally(): void {
     const fut = this._fut;
-    if (fut !== null) {
+    if (fut) {
       this._fut = null;
       this._event._waiters!.remove(fut);
     }

@@ -10,6 +10,7 @@ import { CancelledError, RuntimeError, ValueError } from "./errors.ts";
 import { describe, formatException, REPR, shortRepr } from "./format_helpers.ts";
 import { _getRunningLoop, getEventLoop, getRunningLoop } from "./events.ts";
 import {
+  BLOCKING,
   CANCELLED,
   type Driver,
   driverStorage,
@@ -97,14 +98,17 @@ interface AsyncState {
 export class Task<T = unknown> extends Future<T> implements Driver {
   /** @internal */ _coro: Coro<T>;
   /** @internal */ _name: string | number;
-  /** @internal */ _mustCancel = false;
-  /** @internal */ _numCancelsRequested = 0;
+  /**
+   * @internal Cancellation state in one number: the count of pending
+   * requests times two, plus one while a cancellation must be thrown in at
+   * the next step (Python's `_num_cancels_requested` and `_must_cancel`).
+   */
+  _cancels = 0;
   /** @internal The future the coroutine waits on (Python's `_fut_waiter`). */
   _waiter: Future<unknown> | null = null;
   /** @internal Links of the loop's list of pending tasks. */
   _prevTask: Task<unknown> | null = null;
   /** @internal */ _nextTask: Task<unknown> | null = null;
-  /** @internal */ _async: AsyncState | null = null;
 
   /**
    * Wrap a coroutine in a task and schedule its first step. Prefer
@@ -136,6 +140,30 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     loop._registerTask(this);
     if (init?.eagerStart === true && loop._running) this._step();
     else loop._push(STEP, this);
+  }
+
+  /** @internal Whether a cancellation must be thrown in at the next step. */
+  get _mustCancel(): boolean {
+    return (this._cancels & 1) !== 0;
+  }
+  set _mustCancel(v: boolean) {
+    this._cancels = v ? this._cancels | 1 : this._cancels & ~1;
+  }
+
+  /** @internal How many cancellation requests are pending. */
+  get _numCancelsRequested(): number {
+    return this._cancels >> 1;
+  }
+  set _numCancelsRequested(n: number) {
+    this._cancels = (n << 1) | (this._cancels & 1);
+  }
+
+  /** @internal Async-facade and nested-driver state, or `null` (kept in `_extra`). */
+  get _async(): AsyncState | null {
+    return (this._extra?.async as AsyncState | undefined) ?? null;
+  }
+  set _async(a: AsyncState | null) {
+    if (a !== null || this._extra !== null) this._x().async = a ?? undefined;
   }
 
   /** @internal The task this one runs code for: itself, or the task whose async body awaited it. */
@@ -315,21 +343,21 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     }
     const y = r.value;
     if (y instanceof Future) {
-      if (!y._blocking) {
+      if (y._result !== BLOCKING) {
         this._badYield(
           `yield was used instead of yield* in task ${this[REPR]()} with ${y[REPR]()}: ` +
             `write "yield* fut" (or "await fut" in an async function)`,
         );
       } else if (y._loop !== loop) {
-        y._blocking = false;
+        y._result = undefined;
         this._badYield(
           `Task ${this[REPR]()} got Future ${y[REPR]()} attached to a different loop`,
         );
       } else if (y === this) {
-        y._blocking = false;
+        y._result = undefined;
         this._badYield(`Task cannot await on itself: ${this[REPR]()}`);
       } else {
-        y._blocking = false;
+        y._result = undefined;
         y._addCallback(this);
         this._waiter = y;
         if (this._mustCancel && y._extra?.bridge !== true && y.cancel(this._cancelMessage)) {
@@ -410,7 +438,9 @@ export class Task<T = unknown> extends Future<T> implements Driver {
 
   /** @internal */
   _asyncState(): AsyncState {
-    return this._async ??= { waiters: [], bodies: 0, busy: false };
+    let a = this._async;
+    if (a === null) this._async = a = { waiters: [], bodies: 0, busy: false };
+    return a;
   }
 
   /** @internal */

@@ -174,10 +174,8 @@ def main():
     workload, *sizes = sys.argv[1:]
     sizes = [int(s) for s in sizes]
     # Every system warms up the same way (the JavaScript ones need it for
-    # their JIT): one untimed run at a tenth of the size. W7 measures memory
-    # and is not warmed up.
-    if workload != "W7":
-        run_workload(workload, warmup_sizes(workload, sizes))
+    # their JIT): one untimed run at a tenth of the size.
+    run_workload(workload, warmup_sizes(workload, sizes))
     dt, unit, value = run_workload(workload, sizes)
     print(json.dumps({"system": "cpython", "workload": workload, "seconds": dt, "unit": unit,
                       "value": value}))
