@@ -100,6 +100,19 @@ const AUTOJUMP_THRESHOLD_MS = 100;
 
 const RUN_HANDLE = (h: Handle): void => h._run();
 
+/** Slots per chunk of the ready queue: 1024 (function, argument) pairs. */
+const CHUNK_SLOTS = 2048;
+
+/** A chunk of the ready queue. */
+interface Chunk {
+  slots: unknown[];
+  next: Chunk | null;
+}
+
+function newChunk(): Chunk {
+  return { slots: new Array(CHUNK_SLOTS), next: null };
+}
+
 function timerLess(a: TimerHandle, b: TimerHandle): boolean {
   return a._when < b._when || (a._when === b._when && a._seq < b._seq);
 }
@@ -207,11 +220,15 @@ const shutdownExecutorCoro = coroutine(function* shutdownDefaultExecutor(loop: E
  * ```
  */
 export class EventLoop {
-  // The ready queue: a ring buffer of (function, argument) pairs.
-  /** @internal */ _q: unknown[] = new Array(512);
-  /** @internal */ _mask = 255;
-  /** @internal */ _head = 0;
-  /** @internal */ _size = 0;
+  // The ready queue: (function, argument) pairs in a list of fixed-size
+  // chunks, as CPython's deque keeps blocks: it grows without copying and
+  // without ever-larger arrays, and a drained chunk is kept for reuse.
+  /** @internal The chunk the next pair is taken from. */ _qHead: Chunk = newChunk();
+  /** @internal Its next slot. */ _qHeadAt = 0;
+  /** @internal The chunk the next pair is put in. */ _qTail: Chunk = this._qHead;
+  /** @internal Its next free slot. */ _qTailAt = 0;
+  /** @internal A drained chunk kept for reuse. */ _qSpare: Chunk | null = null;
+  /** @internal How many pairs are queued. */ _size = 0;
 
   /** @internal */ _timers: TimerHandle[] = [];
   /** @internal */ _timerSeq = 0;
@@ -296,26 +313,21 @@ export class EventLoop {
 
   /** @internal Append a (function, argument) pair to the ready queue. */
   _push(fn: (arg: never) => void, arg: unknown): void {
-    if (this._size > this._mask) this._grow();
-    const i = ((this._head + this._size) & this._mask) << 1;
-    this._q[i] = fn;
-    this._q[i + 1] = arg;
+    let tail = this._qTail;
+    let at = this._qTailAt;
+    if (at === CHUNK_SLOTS) {
+      const next = this._qSpare ?? newChunk();
+      this._qSpare = null;
+      tail.next = next;
+      this._qTail = tail = next;
+      at = 0;
+    }
+    const a = tail.slots;
+    a[at] = fn;
+    a[at + 1] = arg;
+    this._qTailAt = at + 2;
     this._size++;
     if (this._sleepResolve !== null) this._wake();
-  }
-
-  /** @internal */
-  _grow(): void {
-    const cap = this._mask + 1;
-    const q = new Array(cap * 4);
-    for (let k = 0; k < this._size; k++) {
-      const i = ((this._head + k) & this._mask) << 1;
-      q[2 * k] = this._q[i];
-      q[2 * k + 1] = this._q[i + 1];
-    }
-    this._q = q;
-    this._head = 0;
-    this._mask = cap * 2 - 1;
   }
 
   /**
@@ -732,13 +744,22 @@ export class EventLoop {
       try {
         while (n > 0) {
           n--;
-          const i = this._head << 1;
-          const q = this._q;
-          fn = q[i] as (arg: unknown) => void;
-          arg = q[i + 1];
-          q[i] = undefined;
-          q[i + 1] = undefined;
-          this._head = (this._head + 1) & this._mask;
+          let head = this._qHead;
+          let at = this._qHeadAt;
+          if (at === CHUNK_SLOTS) {
+            // The chunk is drained: go on to the next one, keep this one.
+            const next = head.next!;
+            head.next = null;
+            this._qSpare = head;
+            this._qHead = head = next;
+            at = 0;
+          }
+          const a = head.slots;
+          fn = a[at] as (arg: unknown) => void;
+          arg = a[at + 1];
+          a[at] = undefined;
+          a[at + 1] = undefined;
+          this._qHeadAt = at + 2;
           this._size--;
           fn(arg);
           if (this._wantMicrotasks) return n;
@@ -756,12 +777,20 @@ export class EventLoop {
   _runDebug(n: number): number {
     while (n > 0) {
       n--;
-      const i = this._head << 1;
-      const fn = this._q[i] as (arg: unknown) => void;
-      const arg = this._q[i + 1];
-      this._q[i] = undefined;
-      this._q[i + 1] = undefined;
-      this._head = (this._head + 1) & this._mask;
+      let head = this._qHead;
+      let at = this._qHeadAt;
+      if (at === CHUNK_SLOTS) {
+        const next = head.next!;
+        head.next = null;
+        this._qSpare = head;
+        this._qHead = head = next;
+        at = 0;
+      }
+      const fn = head.slots[at] as (arg: unknown) => void;
+      const arg = head.slots[at + 1];
+      head.slots[at] = undefined;
+      head.slots[at + 1] = undefined;
+      this._qHeadAt = at + 2;
       this._size--;
       const t0 = performance.now();
       try {
@@ -823,9 +852,9 @@ export class EventLoop {
       reportUnretrieved(rec);
     }
     this._closed = true;
-    this._q = new Array(512);
-    this._mask = 255;
-    this._head = 0;
+    this._qHead = this._qTail = newChunk();
+    this._qHeadAt = this._qTailAt = 0;
+    this._qSpare = null;
     this._size = 0;
     for (const h of this._timers) h._scheduled = false;
     this._timers = [];
