@@ -86,8 +86,19 @@ interface FutureExtra {
   cancelMessage?: string;
   /** A Task's error to throw into its coroutine at the next step (a bad yield). */
   pendingExc?: unknown;
-  /** A Task's async-facade (and nested-driver) state: see tasks.ts. */
-  async?: unknown;
+  // A Task's async-facade state (see tasks.ts):
+  /** Futures awaited (`await`) by async code running in the task's context. */
+  waiters?: Future<unknown>[];
+  /** Async-function bodies started in the task's context and not finished. */
+  bodies?: number;
+  /** Counted in the loop's host-busy total. */
+  busy?: boolean;
+  /** A nested driver: the task it runs code for. */
+  owner?: unknown;
+  /** A nested driver: settles the async code awaiting it. */
+  onFinish?: () => void;
+  /** A nested driver: the driver whose code awaits it. */
+  awaiter?: unknown;
   cancelledExc?: CancelledError;
   sourceTraceback?: string;
   unretrieved?: object;

@@ -54,25 +54,6 @@ export interface TaskInit extends TaskOptions {
 }
 
 /**
- * Async-facade bookkeeping, made on first use; for a nested driver, also
- * the task it runs code for and the code awaiting it.
- */
-interface AsyncState {
-  /** A nested driver: the task it runs code for. */
-  owner?: Task<unknown>;
-  /** A nested driver: settles the async code awaiting it. */
-  onFinish?: () => void;
-  /** A nested driver: the driver whose code awaits it (gets a cancel request left undelivered). */
-  awaiter?: Task<unknown>;
-  /** Futures awaited (`await`) by async code running in this task's context. */
-  waiters: Future<unknown>[];
-  /** Async-function bodies started in this task's context and not finished. */
-  bodies: number;
-  /** Counted in the loop's host-busy total: a body runs, awaiting nothing of ours. */
-  busy: boolean;
-}
-
-/**
  * A coroutine scheduled to run on an event loop (Python's `asyncio.Task`).
  * A Task is a Future: await it with `yield* task` or `await task` to get
  * the coroutine's return value. Made by `createTask()`.
@@ -130,7 +111,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     const owner = init?.owner;
     if (owner !== undefined) {
       // A coroutine awaited from the owner's async code: not a task of its own.
-      this._async = { waiters: [], bodies: 0, busy: false, owner };
+      this._extra = { owner };
       this._name = "";
       return;
     }
@@ -158,18 +139,10 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     this._cancels = (n << 1) | (this._cancels & 1);
   }
 
-  /** @internal Async-facade and nested-driver state, or `null` (kept in `_extra`). */
-  get _async(): AsyncState | null {
-    return (this._extra?.async as AsyncState | undefined) ?? null;
-  }
-  set _async(a: AsyncState | null) {
-    if (a !== null || this._extra !== null) this._x().async = a ?? undefined;
-  }
-
   /** @internal The task this one runs code for: itself, or the task whose async body awaited it. */
   get _owner(): Task<unknown> {
-    const a = this._async;
-    return a !== null && a.owner !== undefined ? a.owner : this;
+    const owner = this._extra?.owner as Task<unknown> | undefined;
+    return owner !== undefined ? owner : this;
   }
 
   /** The coroutine object this task drives. */
@@ -224,7 +197,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     if (w !== null && w._extra?.bridge !== true) {
       if (w.cancel(msg)) return true;
     } else {
-      const waiters = this._async?.waiters;
+      const waiters = this._extra?.waiters;
       if (waiters !== undefined && waiters.length > 0) {
         let any = false;
         for (const f of waiters.slice()) if (f.cancel(msg)) any = true;
@@ -272,7 +245,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
       const name = `${info?.name ?? "<generator>"}()`;
       lines.push(info?.definedAt ? `${name} defined at ${info.definedAt}` : name);
       if (this._waiter !== null) lines.push(`waiting for ${this._waiter[REPR]()}`);
-      const waiters = this._async?.waiters ?? [];
+      const waiters = this._extra?.waiters ?? [];
       for (const w of waiters) lines.push(`awaiting ${w[REPR]()}`);
     }
     const limit = options?.limit;
@@ -331,7 +304,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     }
     loop._current = prev;
     if (r.done) {
-      if (this._mustCancel && this._async?.onFinish === undefined) {
+      if (this._mustCancel && this._extra?.onFinish === undefined) {
         // Cancelled right as the coroutine returned. (A nested driver's
         // request goes on to the code awaiting it: see _finish.)
         this._mustCancel = false;
@@ -393,7 +366,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
 
   /** @internal */
   _finish(state: number, value: unknown): void {
-    const a = this._async;
+    const a = this._extra;
     if (a === null || a.owner === undefined) this._loop._unregisterTask(this);
     if (state === RESULT) this._setResult(value);
     else if (state === EXCEPTION) this._setException(value);
@@ -408,7 +381,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
         // returned (or failed) without suspending again: as in Python, the
         // request stays with the task, for its next await.
         this._mustCancel = false;
-        const awaiter = a.awaiter!;
+        const awaiter = a.awaiter as Task<unknown>;
         if (awaiter._state === PENDING) {
           awaiter._mustCancel = true;
           awaiter._cancelMessage = this._cancelMessage;
@@ -430,45 +403,41 @@ export class Task<T = unknown> extends Future<T> implements Driver {
   /** @internal A coroutine awaited from this task's async code runs in a nested driver. */
   _spawnNested(coro: Coro<unknown>, onFinish: () => void): Task<unknown> {
     const inner = new Task(coro, { loop: this._loop, owner: this._owner });
-    const a = inner._async!;
+    const a = inner._extra!;
     a.onFinish = onFinish;
     a.awaiter = this;
     return inner;
   }
 
   /** @internal */
-  _asyncState(): AsyncState {
-    let a = this._async;
-    if (a === null) this._async = a = { waiters: [], bodies: 0, busy: false };
-    return a;
-  }
-
-  /** @internal */
   _addAsyncWaiter(fut: Future<unknown>): void {
-    this._asyncState().waiters.push(fut);
+    const x = this._x();
+    (x.waiters ??= []).push(fut);
     this._updateBusy();
   }
 
   /** @internal */
   _removeAsyncWaiter(fut: Future<unknown>): void {
-    const a = this._async;
-    if (a === null) return;
-    const i = a.waiters.indexOf(fut);
+    const w = this._extra?.waiters;
+    if (w === undefined) return;
+    const i = w.indexOf(fut);
     if (i >= 0) {
-      a.waiters.splice(i, 1);
+      w.splice(i, 1);
       this._updateBusy();
     }
   }
 
   /** @internal */
   _bodyStarted(): void {
-    this._asyncState().bodies++;
+    const x = this._x();
+    x.bodies = (x.bodies ?? 0) + 1;
     this._updateBusy();
   }
 
   /** @internal */
   _bodyEnded(): void {
-    this._asyncState().bodies--;
+    const x = this._x();
+    x.bodies = (x.bodies ?? 1) - 1;
     this._updateBusy();
   }
 
@@ -477,10 +446,11 @@ export class Task<T = unknown> extends Future<T> implements Driver {
    * ours waits on host work; a virtual clock must not jump meanwhile.
    */
   _updateBusy(): void {
-    const a = this._async!;
-    const busy = this._state === PENDING && a.bodies > 0 && a.waiters.length === 0;
-    if (busy !== a.busy) {
-      a.busy = busy;
+    const x = this._extra;
+    if (x === null) return;
+    const busy = this._state === PENDING && (x.bodies ?? 0) > 0 && (x.waiters?.length ?? 0) === 0;
+    if (busy !== (x.busy === true)) {
+      x.busy = busy;
       this._loop._hostBusyAdd(busy ? 1 : -1);
     }
   }
