@@ -92,3 +92,12 @@ export {
   type WaitOptions,
 } from "./lib/combinators.ts";
 export { type AsyncContextManager, asyncWith, type Entered, type WithBody } from "./lib/context.ts";
+// Executors (Web Workers as threads): ThreadPoolExecutor, toThread, workerFunction, blockingSleep.
+export {
+  blockingSleep,
+  type ShutdownOptions,
+  ThreadPoolExecutor,
+  type ThreadPoolExecutorOptions,
+  toThread,
+  workerFunction,
+} from "./lib/executors.ts";
