@@ -46,7 +46,18 @@ const moduleFunctions = new Map<string, (...args: never[]) => unknown>();
  * @param exportName The name of the exported function.
  * @returns A function to pass to an executor.
  *
- * @example
+ * @example A module given by URL (a `data:` URL needs no permission)
+ * ```ts
+ * import { run, toThread, workerFunction } from "@yieldfrom/asyncio";
+ *
+ * const square = workerFunction<(x: number) => number>(
+ *   "data:text/javascript,export function square(x) { return x * x; }",
+ *   "square",
+ * );
+ * console.log(await run(() => toThread(square, 7))); // 49
+ * ```
+ *
+ * @example The usual form: a script that sends its own function (run with `--allow-read`)
  * ```ts ignore
  * // jobs.ts
  * import { blockingSleep, run, toThread, workerFunction } from "@yieldfrom/asyncio";

@@ -90,7 +90,6 @@ const CLOCK_PINGS = 4;
 /** One worker thread of a pool. */
 class PoolWorker {
   w: NodeWorker | null = null;
-  ready: boolean = false;
   job: Job | null = null;
   /** The functions this worker was sent (their source or module the first time). */
   known: Set<number> = new Set();
@@ -380,7 +379,6 @@ export class ThreadPoolExecutor implements Executor {
       // trip cannot explain.
       const off = pw.bestOffset;
       pw.w!.postMessage({ k: "o", ms: Math.abs(off) > pw.bestRtt / 2 + 0.1 ? off : 0 });
-      pw.ready = true;
       this._next(pw);
       return;
     }
@@ -404,8 +402,15 @@ export class ThreadPoolExecutor implements Executor {
       q[this._qHead++] = undefined;
       if (job === undefined || job.state !== QUEUED) continue;
       this._queued--;
-      this._send(pw, job);
-      return;
+      try {
+        this._send(pw, job);
+        return;
+      } catch (e) {
+        // Its arguments were cloned at submit(), so this should not happen.
+        job.state = DONE;
+        this._release(job);
+        if (job.fut._state === PENDING && !job.fut._loop._closed) job.fut._setException(e);
+      }
     }
     q.length = 0;
     this._qHead = 0;
