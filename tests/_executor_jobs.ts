@@ -22,6 +22,17 @@ export function mark(ran: Int32Array, i: number, delay: number): number {
   return i;
 }
 
+/**
+ * Like `mark`, but runs until the main thread opens `gate` (sets it to 1 and
+ * notifies), so that "running" does not depend on timing.
+ */
+export function hold(ran: Int32Array, gate: Int32Array, i: number): number {
+  Atomics.store(ran, 2 * i, 1);
+  Atomics.wait(gate, 0, 0, 10_000);
+  Atomics.store(ran, 2 * i + 1, 1);
+  return i;
+}
+
 /** Throws `ValueError(message)`. */
 export function fail(message: string): never {
   throw new ValueError(message);

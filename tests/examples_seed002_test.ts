@@ -131,7 +131,7 @@ for (const form of ["async", "legacy"]) {
 
 for (const form of ["async", "legacy"]) {
   Deno.test(`seed 002 program 3 (${form} form): the jobs overlap in three workers`, async () => {
-    const scale = 0.3;
+    const scale = 0.5;
     const out = await runExample(`seed002/03_executor_count_down.${form}.ts`, [String(scale)], {
       allow: ["--allow-read"],
     });

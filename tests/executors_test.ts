@@ -35,6 +35,7 @@ import type * as Jobs from "./_executor_jobs.ts";
 const JOBS = new URL("./_executor_jobs.ts", import.meta.url);
 const double = workerFunction<typeof Jobs.double>(JOBS, "double");
 const mark = workerFunction<typeof Jobs.mark>(JOBS, "mark");
+const hold = workerFunction<typeof Jobs.hold>(JOBS, "hold");
 const fail = workerFunction<typeof Jobs.fail>(JOBS, "fail");
 const now = workerFunction<typeof Jobs.now>(JOBS, "now");
 const meet = workerFunction<typeof Jobs.meet>(JOBS, "meet");
@@ -45,6 +46,12 @@ const real = { clock: "real" } as const;
 /** Flags shared with the workers (Python's tests share a list with the threads). */
 function shared(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4 * n));
+}
+
+/** Let the jobs `hold` keeps running finish. */
+function openGate(gate: Int32Array): void {
+  Atomics.store(gate, 0, 1);
+  Atomics.notify(gate, 0);
 }
 
 function* waitStarted(ran: Int32Array, i: number): Coro<void> {
@@ -161,7 +168,8 @@ Deno.test("a running job cannot be interrupted; shutdown waits for it (generator
     const loop = getRunningLoop();
     const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
     const ran = shared(2);
-    const fut = loop.runInExecutor(ex, mark, ran, 0, 0.1);
+    const gate = shared(1);
+    const fut = loop.runInExecutor(ex, hold, ran, gate, 0);
     yield* waitStarted(ran, 0);
     t.print(fut.cancel(), fut.cancelled(), Array.from(ran));
     try {
@@ -170,6 +178,7 @@ Deno.test("a running job cannot be interrupted; shutdown waits for it (generator
       if (!(e instanceof CancelledError)) throw e;
       t.print("CancelledError");
     }
+    openGate(gate);
     yield* ex.shutdown();
     t.print(Array.from(ran));
   }, real);
@@ -182,7 +191,8 @@ Deno.test("a running job cannot be interrupted; shutdown waits for it (async sty
     const loop = getRunningLoop();
     const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
     const ran = shared(2);
-    const fut = loop.runInExecutor(ex, mark, ran, 0, 0.1);
+    const gate = shared(1);
+    const fut = loop.runInExecutor(ex, hold, ran, gate, 0);
     await waitStartedAsync(ran, 0);
     t.print(fut.cancel(), fut.cancelled(), Array.from(ran));
     try {
@@ -191,6 +201,7 @@ Deno.test("a running job cannot be interrupted; shutdown waits for it (async sty
       if (!(e instanceof CancelledError)) throw e;
       t.print("CancelledError");
     }
+    openGate(gate);
     await ex.shutdown();
     t.print(Array.from(ran));
   }, real);
@@ -203,9 +214,11 @@ Deno.test("shutdown({ cancelFutures }) cancels the jobs not started (generator s
   await run(function* () {
     const loop = getRunningLoop();
     const ran = shared(6);
-    const futs = [0, 1, 2].map((i) => loop.runInExecutor(ex, mark, ran, i, 0.05));
+    const gate = shared(1);
+    const futs = [0, 1, 2].map((i) => loop.runInExecutor(ex, hold, ran, gate, i));
     yield* waitStarted(ran, 0);
     assertEquals(ex.shutdown({ wait: false, cancelFutures: true }), undefined);
+    openGate(gate);
     const results = yield* gather(futs, { returnExceptions: true });
     t.print(results.map(typeName));
     t.print(Array.from(ran));
@@ -220,9 +233,11 @@ Deno.test("shutdown({ cancelFutures }) cancels the jobs not started (async style
   await run(async () => {
     const loop = getRunningLoop();
     const ran = shared(6);
-    const futs = [0, 1, 2].map((i) => loop.runInExecutor(ex, mark, ran, i, 0.05));
+    const gate = shared(1);
+    const futs = [0, 1, 2].map((i) => loop.runInExecutor(ex, hold, ran, gate, i));
     await waitStartedAsync(ran, 0);
     ex.shutdown({ wait: false, cancelFutures: true });
+    openGate(gate);
     const results = await gather(futs, { returnExceptions: true });
     t.print(results.map(typeName));
     t.print(Array.from(ran));
@@ -646,8 +661,9 @@ Deno.test("cancelling the waiting task cancels the job's future (generator style
   await run(function* () {
     const loop = getRunningLoop();
     const ran = shared(4);
-    const running = loop.runInExecutor(ex, mark, ran, 0, 0.2);
-    const queued = loop.runInExecutor(ex, mark, ran, 1, 0);
+    const gate = shared(1);
+    const running = loop.runInExecutor(ex, hold, ran, gate, 0);
+    const queued = loop.runInExecutor(ex, hold, ran, gate, 1);
     const task = createTask(function* () {
       yield* gather(running, queued);
     });
@@ -659,6 +675,7 @@ Deno.test("cancelling the waiting task cancels the job's future (generator style
       assertInstanceOf(e, CancelledError);
     }
     assert(running.cancelled() && queued.cancelled());
+    openGate(gate);
     yield* ex.shutdown();
     assertEquals(Array.from(ran), [1, 1, 0, 0]);
   }, real);
@@ -669,8 +686,9 @@ Deno.test("cancelling the waiting task cancels the job's future (async style)", 
   await run(async () => {
     const loop = getRunningLoop();
     const ran = shared(4);
-    const running = loop.runInExecutor(ex, mark, ran, 0, 0.2);
-    const queued = loop.runInExecutor(ex, mark, ran, 1, 0);
+    const gate = shared(1);
+    const running = loop.runInExecutor(ex, hold, ran, gate, 0);
+    const queued = loop.runInExecutor(ex, hold, ran, gate, 1);
     const task = createTask(async () => {
       await gather(running, queued);
     });
@@ -678,6 +696,7 @@ Deno.test("cancelling the waiting task cancels the job's future (async style)", 
     task.cancel();
     await assertRejects(() => task, CancelledError);
     assert(running.cancelled() && queued.cancelled());
+    openGate(gate);
     await ex.shutdown();
     assertEquals(Array.from(ran), [1, 1, 0, 0]);
   }, real);

@@ -1,5 +1,6 @@
 """Executors: run_in_executor, to_thread, ThreadPoolExecutor (the TS tests use Web Workers)."""
 import asyncio
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,6 +15,15 @@ def mark(ran, i, delay):
     ran[2 * i] = 1  # started
     time.sleep(delay)
     ran[2 * i + 1] = 1  # finished
+    return i
+
+
+def hold(ran, gate, i):
+    # like mark(), but runs until the main thread opens the gate (an Int32Array
+    # and Atomics in the TS tests), so that "running" does not depend on timing
+    ran[2 * i] = 1
+    gate.wait(10)
+    ran[2 * i + 1] = 1
     return i
 
 
@@ -66,13 +76,15 @@ async def cancel_running():
     loop = asyncio.get_running_loop()
     ex = ThreadPoolExecutor(max_workers=1)
     ran = [0] * 2
-    fut = loop.run_in_executor(ex, mark, ran, 0, 0.1)
+    gate = threading.Event()
+    fut = loop.run_in_executor(ex, hold, ran, gate, 0)
     await wait_started(ran, 0)
     print(fut.cancel(), fut.cancelled(), ran)
     try:
         await fut
     except asyncio.CancelledError:
         print("CancelledError")
+    gate.set()
     ex.shutdown(wait=True)  # waits for the running job
     print(ran)
 
@@ -81,9 +93,11 @@ async def shutdown_cancel_futures():
     loop = asyncio.get_running_loop()
     ex = ThreadPoolExecutor(max_workers=1)
     ran = [0] * 6
-    futs = [loop.run_in_executor(ex, mark, ran, i, 0.05) for i in range(3)]
+    gate = threading.Event()
+    futs = [loop.run_in_executor(ex, hold, ran, gate, i) for i in range(3)]
     await wait_started(ran, 0)
     ex.shutdown(wait=False, cancel_futures=True)
+    gate.set()
     results = await asyncio.gather(*futs, return_exceptions=True)
     print([type(r).__name__ if isinstance(r, BaseException) else r for r in results])
     print(ran)
