@@ -401,6 +401,10 @@ export function freeVariables(src: string, known: ReadonlySet<string>): string[]
       case "continue":
         if (isId(next) && !next!.nl) skip[k + 1] = 1;
         continue;
+      case "using": // `using x = ...` and `await using x = ...`
+        if (!isId(next) || next!.nl || NOT_REFERENCES.has(next!.v)) break;
+        skip[k] = 1;
+        // falls through
       case "let":
       case "const":
       case "var": {

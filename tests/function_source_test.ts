@@ -40,6 +40,8 @@ Deno.test("freeVariables: self-contained functions have none", () => {
     "(a) => { const o = { a, b: a }; return o; }",
     "() => new.target",
     "async () => (await import('data:text/javascript,export default 1')).default",
+    "() => { using res = { [Symbol.dispose]() {} }; return res; }",
+    "async () => { await using res = { async [Symbol.asyncDispose]() {} }; return res; }",
   ];
   for (const src of cases) assertEquals(free(src), [], src);
 });
@@ -58,6 +60,7 @@ Deno.test("freeVariables: captured variables are found, in order of use", () => 
     ["() => { switch (1) { case k: return 1; } }", ["k"]],
     ["() => fib(10)", ["fib"]], // a const arrow referring to itself captures its own name
     ["() => { if (x) return 1; }", ["x"]],
+    ["() => using(1)", ["using"]],
   ];
   for (const [src, expected] of cases) assertEquals(free(src), expected, src);
 });
