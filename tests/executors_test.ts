@@ -819,3 +819,25 @@ Deno.test("two CPU-bound jobs run in parallel on two workers", async () => {
     await ex.shutdown();
   }, virtual);
 });
+
+// --- runInExecutor() on a loop that is not the running or current one ---------------------
+
+Deno.test("runInExecutor() asks an executor with _submitOn for a Future of its own loop", async () => {
+  const loop = newEventLoop(virtual);
+  const calls: unknown[] = [];
+  const executor = {
+    submit: () => Promise.resolve("submit() was used"),
+    shutdown: () => {},
+    _submitOn(on: typeof loop, fn: (...a: unknown[]) => unknown, args: unknown[]) {
+      calls.push(on === loop, fn(...args));
+      const fut = on.createFuture<unknown>();
+      fut.setResult("from _submitOn");
+      return fut;
+    },
+  };
+  const fut = loop.runInExecutor(executor, (x: number) => x + 1, 1);
+  assertEquals(fut.getLoop(), loop);
+  assertEquals(await loop.runUntilComplete(fut), "from _submitOn");
+  assertEquals(calls, [true, 2]);
+  loop.close();
+});
