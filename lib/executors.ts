@@ -235,13 +235,27 @@ export class ThreadPoolExecutor implements Executor {
     return this._submit(fn, args, "ThreadPoolExecutor.submit()", new Error());
   }
 
+  /** @internal `loop.runInExecutor()` submits through this: a Future of that loop. */
+  _submitOn(
+    loop: EventLoop,
+    fn: (...args: unknown[]) => unknown,
+    args: unknown[],
+  ): Future<unknown> {
+    return this._submit(fn, args, "runInExecutor()", new Error(), loop);
+  }
+
   /** @internal */
-  _submit<R>(fn: unknown, args: unknown[], where: string, submitted: Error): Future<Awaited<R>> {
+  _submit<R>(
+    fn: unknown,
+    args: unknown[],
+    where: string,
+    submitted: Error,
+    loop: EventLoop = _getRunningLoop() ?? getEventLoop(),
+  ): Future<Awaited<R>> {
     const ref = prepare(fn, where);
     if (this._shutdown) {
       throw new RuntimeError(`${where}: cannot schedule new futures after shutdown`);
     }
-    const loop: EventLoop = _getRunningLoop() ?? getEventLoop();
     const fut = new ExecutorFuture<Awaited<R>>(loop);
     const job: Job = {
       id: 0,
@@ -589,7 +603,7 @@ const toThreadCoro = coroutine(function* toThread(fn: unknown, args: unknown[], 
   }
   const pool = loop._defaultExecutor;
   if (pool instanceof ThreadPoolExecutor && !loop._closed) {
-    return yield* pool._submit(fn, args, "toThread()", at);
+    return yield* pool._submit(fn, args, "toThread()", at, loop);
   }
   return yield* loop.runInExecutor(null, fn as (...a: unknown[]) => unknown, ...args);
 });

@@ -841,3 +841,13 @@ Deno.test("runInExecutor() asks an executor with _submitOn for a Future of its o
   assertEquals(calls, [true, 2]);
   loop.close();
 });
+
+Deno.test("loop.runInExecutor() on a loop that is not running gives a Future of that loop", async () => {
+  const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+  const loop = newEventLoop(virtual); // not the current loop, and not running
+  const fut = loop.runInExecutor(pool, double, 21);
+  assertEquals(fut.getLoop(), loop);
+  assertEquals(await loop.runUntilComplete(fut), 42);
+  await loop.runUntilComplete(pool.shutdown());
+  loop.close();
+});
