@@ -26,6 +26,9 @@ let nextFnId = 1;
 // deno-lint-ignore ban-types
 const fnRefs = new WeakMap<Function, FnRef>();
 const moduleFunctions = new Map<string, (...args: never[]) => unknown>();
+// One id per source text: an arrow function written inline in a loop is a
+// new object each time, but the worker compiles and keeps it only once.
+const sourceRefs = new Map<string, FnRef>();
 
 /**
  * A function that a worker imports from a module, for
@@ -144,7 +147,11 @@ export function prepare(fn: unknown, where: string): FnRef {
         } as arguments, or ${hint}`,
     );
   }
-  ref = { id: nextFnId++, name: fn.name, src: expr };
+  ref = sourceRefs.get(expr);
+  if (ref === undefined || ref.name !== fn.name) {
+    ref = { id: nextFnId++, name: fn.name, src: expr };
+    sourceRefs.set(expr, ref);
+  }
   fnRefs.set(fn, ref);
   return ref;
 }

@@ -419,6 +419,18 @@ Deno.test("workers start lazily, one per job up to maxWorkers, and are reused", 
   assertEquals(ex._workers.size, 0);
 });
 
+Deno.test("a function written inline in a loop is compiled once per worker", async () => {
+  const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+  await run(async () => {
+    for (let i = 0; i < 3; i++) {
+      // A new function object each time, with the same source text.
+      assertEquals(await ex.submit((x: number) => x * 2, i), i * 2);
+    }
+    assertEquals([...ex._workers][0].known.size, 1);
+    await ex.shutdown();
+  }, virtual);
+});
+
 Deno.test("at most maxWorkers jobs run at once; the others wait in the queue", async () => {
   const ex = new ThreadPoolExecutor({ maxWorkers: 2 });
   await run(async () => {
