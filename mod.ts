@@ -112,3 +112,12 @@ export { TaskGroup, taskGroup, type TaskGroupBody } from "./lib/task_groups.ts";
 // Synchronisation primitives and queues (issue 4).
 export { Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore } from "./lib/locks.ts";
 export { type Comparator, LifoQueue, PriorityQueue, Queue } from "./lib/queues.ts";
+// Executors (Web Workers as threads): ThreadPoolExecutor, toThread, workerFunction, blockingSleep.
+export {
+  blockingSleep,
+  type ShutdownOptions,
+  ThreadPoolExecutor,
+  type ThreadPoolExecutorOptions,
+  toThread,
+  workerFunction,
+} from "./lib/executors.ts";

@@ -13,7 +13,23 @@ export type ClockKind = "real" | "virtual";
 // thread on one time line. An arbitrary epoch keeps the numbers small enough
 // for microsecond resolution in a double.
 const EPOCH_MS = Date.UTC(2020, 0, 1);
-const ORIGIN_MS = performance.timeOrigin - EPOCH_MS;
+
+/**
+ * @internal The global (`Symbol.for` key) with the milliseconds this thread
+ * adds to its clock. Measured on Deno 2.9.6, `timeOrigin + now()` agrees
+ * between threads to about a microsecond, but a wall-clock step between the
+ * start of two threads would shift one origin: an executor measures its
+ * worker's clock against its own when the worker starts and sets this
+ * correction there before any module of the job loads.
+ */
+export const CLOCK_OFFSET_KEY = "@yieldfrom/asyncio.clockOffsetMs";
+
+function threadOffsetMs(): number {
+  const value = (globalThis as Record<symbol, unknown>)[Symbol.for(CLOCK_OFFSET_KEY)];
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
+const ORIGIN_MS = performance.timeOrigin - EPOCH_MS + threadOffsetMs();
 
 /**
  * Seconds on a monotonic clock, comparable between the main thread and

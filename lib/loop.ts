@@ -79,6 +79,13 @@ export interface Executor {
   submit(fn: (...args: any[]) => unknown, ...args: unknown[]): PromiseLike<unknown> | Future<any>;
   /** Stop taking work; with `wait`, the returned awaitable settles when running jobs end. */
   shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): unknown;
+  /**
+   * @internal Optional: submit and return a Future of `loop` itself.
+   * `runInExecutor` prefers it, so that its future never depends on another
+   * loop running (`submit` uses the running or current loop).
+   */
+  // deno-lint-ignore no-explicit-any
+  _submitOn?(loop: EventLoop, fn: (...args: any[]) => unknown, args: unknown[]): Future<any>;
 }
 
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
@@ -1121,7 +1128,9 @@ export class EventLoop {
       }
       ex = this._defaultExecutor ??= defaultExecutorFactory();
     }
-    const inner = ex.submit(fn as (...args: unknown[]) => unknown, ...args);
+    const inner = ex._submitOn !== undefined
+      ? ex._submitOn(this, fn as (...args: unknown[]) => unknown, args)
+      : ex.submit(fn as (...args: unknown[]) => unknown, ...args);
     if (inner instanceof Future) {
       if (inner._loop === this) return inner as Future<Awaited<R>>;
       const fut = this.createFuture<Awaited<R>>();
