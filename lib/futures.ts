@@ -46,6 +46,9 @@ export interface Driver {
 /** @internal The task whose async-function body is running (see {@linkcode Driver}). */
 export const driverStorage: AsyncLocalStorage<Driver> = new AsyncLocalStorage<Driver>();
 
+/** @internal Marks a `then` callback that may settle without the loop. */
+const DIRECT: unique symbol = Symbol("direct");
+
 /** @internal Schedules a waiting task's step. */
 export const STEP = (driver: Driver): void => driver._step();
 
@@ -379,8 +382,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     const cbs = this._callbacks;
     if (cbs === null) return;
     const loop = this._loop;
-    if (loop._closed) throw loop._closedError();
     this._callbacks = null;
+    if (!loop._running) {
+      this._scheduleIdle(Array.isArray(cbs) ? cbs : [cbs]);
+      return;
+    }
     if (!Array.isArray(cbs)) {
       if (typeof cbs === "function") loop._push(cbs as (f: Future<T>) => void, this);
       else loop._push(STEP, cbs);
@@ -389,6 +395,23 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     for (let i = 0; i < cbs.length; i++) {
       const cb = cbs[i];
       if (typeof cb === "function") loop._push(cb as (f: Future<T>) => void, this);
+      else loop._push(STEP, cb);
+    }
+  }
+
+  /**
+   * @internal Callbacks of a future completed while its loop is not running:
+   * a `then` made outside any task settles at once (nothing else would run
+   * it); the rest wait in the loop's queue for it to run, as in Python
+   * (completing a future of a closed loop throws RuntimeError).
+   */
+  _scheduleIdle(cbs: unknown[]): void {
+    const loop = this._loop;
+    const queued = cbs.filter((cb) => !(cb as { [DIRECT]?: boolean })[DIRECT]);
+    if (queued.length > 0 && loop._closed) throw loop._closedError();
+    for (const cb of cbs) {
+      if ((cb as { [DIRECT]?: boolean })[DIRECT]) queueMicrotask(() => (cb as () => void)());
+      else if (typeof cb === "function") loop._push(cb as (f: Future<T>) => void, this);
       else loop._push(STEP, cb);
     }
   }
@@ -448,6 +471,9 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
         if (detached) loop._detached--;
         settleInto(this, resolve, reject, onfulfilled, onrejected);
       };
+      // Code outside any task can wait on a future of a loop that is not
+      // running (a job submitted before run()): it settles without the loop.
+      if (detached) (settle as { [DIRECT]?: boolean })[DIRECT] = true;
       if (driver !== undefined && driver._state === PENDING) {
         if (driver._loop !== loop) {
           const err = new RuntimeError(

@@ -13,9 +13,15 @@ import { assert, assertEquals } from "@std/assert";
 const root = new URL("../examples/", import.meta.url);
 const REAL_TIME = /thread|executor|count_down/;
 
-/** A Task repr names the file it was defined in; the seed's path is the author's. */
+/**
+ * A Task repr names the file it was defined in (the seed's path is the
+ * author's); a thread listing names the process id (the seed's, its author's).
+ */
 function normalize(text: string): string {
-  return text.replace(/defined at [^>]+>/g, "defined at …>");
+  return text.replace(/defined at [^>]+>/g, "defined at …>").replace(
+    /started \d+\)/g,
+    "started …)",
+  );
 }
 
 interface Example {
@@ -106,4 +112,20 @@ for (const ex of examples) {
 
 Deno.test("all example runs finished", async () => {
   await allDone;
+});
+
+Deno.test("examples/seed001/1_a_b_threads.ts runs a and b at once, each in its own order", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", new URL("seed001/1_a_b_threads.ts", root).pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  assertEquals(dec.decode(out.stderr), "");
+  assertEquals(out.code, 0);
+  const lines = dec.decode(out.stdout).trimEnd().split("\n");
+  // The OS interleaves the two workers' lines ("输出会乱"); each keeps its order.
+  assertEquals(lines.filter((l) => l.startsWith("a.x")), ["a.x 0", "a.x 1", "a.x 2"]);
+  assertEquals(lines.filter((l) => l.startsWith("b.x")), ["b.x a", "b.x b", "b.x c"]);
+  assertEquals(lines.length, 6);
 });

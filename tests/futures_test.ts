@@ -225,3 +225,21 @@ Deno.test("result() of a cancelled future is a CancelledError with the message",
   assertEquals(e.message, "reason");
   loop.close();
 });
+
+Deno.test("awaiting a future of a loop that is not running settles when it completes", async () => {
+  // A job submitted before any loop runs, awaited at a script's top level.
+  const loop = newEventLoop();
+  const fut = loop.createFuture<string>();
+  setTimeout(() => fut.setResult("completed from outside"), 1);
+  assertEquals(await fut, "completed from outside");
+  const failed = loop.createFuture<string>();
+  setTimeout(() => failed.setException(new TypeError("from outside")), 1);
+  let caught: unknown;
+  try {
+    await failed;
+  } catch (e) {
+    caught = e;
+  }
+  assertInstanceOf(caught, TypeError);
+  loop.close();
+});
