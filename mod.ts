@@ -110,7 +110,15 @@ export {
 export { Timeout, timeout, timeoutAt, type TimeoutBody } from "./lib/timeouts.ts";
 export { TaskGroup, taskGroup, type TaskGroupBody } from "./lib/task_groups.ts";
 // Synchronisation primitives and queues (issue 4).
-export { Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore } from "./lib/locks.ts";
+export {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
+  ContextManagerMixin,
+  Event,
+  Lock,
+  Semaphore,
+} from "./lib/locks.ts";
 export { type Comparator, LifoQueue, PriorityQueue, Queue } from "./lib/queues.ts";
 // Executors (Web Workers as threads): ThreadPoolExecutor, toThread, workerFunction, blockingSleep.
 export {

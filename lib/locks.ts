@@ -160,10 +160,66 @@ function noLiveWaiter(w: Deque<Future<true>> | null): boolean {
   return true;
 }
 
-const lockEnter = coroutine(function* aenter(lock: Lock | Semaphore): Coro<undefined> {
-  yield* lock.acquire();
-  return undefined;
-});
+const lockEnter = coroutine(
+  function* aenter(lock: { acquire(): Coroutine<unknown> }): Coro<undefined> {
+    yield* lock.acquire();
+    return undefined;
+  },
+);
+
+/**
+ * `async with` for what is acquired and released (CPython's
+ * `_ContextManagerMixin`), shared by Lock, Condition, Semaphore and
+ * BoundedSemaphore: `aenter` acquires, `aexit` and `Symbol.asyncDispose`
+ * release. A class with `acquire()` and `release()` can extend it too.
+ *
+ * @example
+ * ```ts
+ * import { asyncWith, ContextManagerMixin, type Coroutine, Lock, run } from "@yieldfrom/asyncio";
+ *
+ * class Door extends ContextManagerMixin {
+ *   lock = new Lock();
+ *   acquire(): Coroutine<true> {
+ *     console.log("open");
+ *     return this.lock.acquire();
+ *   }
+ *   release(): void {
+ *     console.log("close");
+ *     this.lock.release();
+ *   }
+ * }
+ * await run(function* () {
+ *   yield* asyncWith(new Door(), () => console.log("inside")); // open, inside, close
+ * });
+ * ```
+ */
+export abstract class ContextManagerMixin {
+  /** Acquire (a coroutine). */
+  abstract acquire(): Coroutine<unknown>;
+
+  /** Release. */
+  abstract release(): void;
+
+  /** `async with`: acquire. */
+  aenter(): Coroutine<undefined> {
+    return lockEnter(this);
+  }
+
+  /**
+   * `async with`: release.
+   *
+   * @param _error What the body threw, if anything (not swallowed).
+   */
+  aexit(_error?: unknown): void {
+    this.release();
+  }
+
+  /** `await using`: release what was acquired just before. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.release();
+    return disposed();
+  }
+}
 
 /**
  * A mutual-exclusion lock (Python's `asyncio.Lock`), not owned by a task:
@@ -198,7 +254,7 @@ const lockEnter = coroutine(function* aenter(lock: Lock | Semaphore): Coro<undef
  * });
  * ```
  */
-export class Lock {
+export class Lock extends ContextManagerMixin {
   /** @internal */ _loop: EventLoop | null = null;
   /** @internal */ _waiters: Deque<Future<true>> | null = null;
   /** @internal */ _locked = false;
@@ -244,33 +300,13 @@ export class Lock {
     if (!fut.done()) fut._setResult(true);
   }
 
-  /** `async with lock`: acquire. */
-  aenter(): Coroutine<undefined> {
-    return lockEnter(this);
-  }
-
-  /**
-   * `async with lock`: release.
-   *
-   * @param _error What the body threw, if anything (not swallowed).
-   */
-  aexit(_error?: unknown): void {
-    this.release();
-  }
-
-  /** `await using`: release a lock acquired just before. */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return disposed();
-  }
-
   /** Python's repr: `<Lock [locked, waiters:1]>`. */
   [REPR](): string {
     return `<Lock [${withWaiters(this._locked ? "locked" : "unlocked", this._waiters)}]>`;
   }
 
   /** The repr. */
-  toString(): string {
+  override toString(): string {
     return this[REPR]();
   }
 }
@@ -487,7 +523,7 @@ const conditionWaitFor = coroutine(function* waitFor<T>(
  * });
  * ```
  */
-export class Condition {
+export class Condition extends ContextManagerMixin {
   /** @internal */ _loop: EventLoop | null = null;
   /** @internal */ _lock: Lock;
   /** @internal */ _waiters: Deque<Future<boolean>> = new Deque();
@@ -500,6 +536,7 @@ export class Condition {
    * @param lock The lock to use (several conditions may share one); by default a new `Lock`.
    */
   constructor(lock?: Lock | null) {
+    super();
     if (lock === undefined || lock === null) lock = new Lock();
     else if (!(lock instanceof Lock)) {
       throw new TypeError(
@@ -599,26 +636,6 @@ export class Condition {
     this.notify(this._waiters.length);
   }
 
-  /** `async with cond`: acquire the lock. */
-  aenter(): Coroutine<undefined> {
-    return lockEnter(this._lock);
-  }
-
-  /**
-   * `async with cond`: release the lock.
-   *
-   * @param _error What the body threw, if anything (not swallowed).
-   */
-  aexit(_error?: unknown): void {
-    this._lock.release();
-  }
-
-  /** `await using`: release a condition acquired just before. */
-  [Symbol.asyncDispose](): Promise<void> {
-    this._lock.release();
-    return disposed();
-  }
-
   /** Python's repr: `<Condition [locked, waiters:1]>`. */
   [REPR](): string {
     return `<Condition [${
@@ -627,7 +644,7 @@ export class Condition {
   }
 
   /** The repr. */
-  toString(): string {
+  override toString(): string {
     return this[REPR]();
   }
 }
@@ -685,7 +702,7 @@ const semaphoreAcquire = coroutine(function* acquire(sem: Semaphore): Coro<true>
  * }, { clock: "virtual" });
  * ```
  */
-export class Semaphore {
+export class Semaphore extends ContextManagerMixin {
   /** @internal */ _loop: EventLoop | null = null;
   /** @internal */ _waiters: Deque<Future<true>> | null = null;
   /** @internal */ _value: number;
@@ -699,6 +716,7 @@ export class Semaphore {
    * @throws {ValueError} When `value` is negative (or not an integer).
    */
   constructor(value = 1) {
+    super();
     this._value = checkCount(`${new.target.name}()`, "the initial value", value, 0);
   }
 
@@ -745,26 +763,6 @@ export class Semaphore {
     return false;
   }
 
-  /** `async with sem`: acquire. */
-  aenter(): Coroutine<undefined> {
-    return lockEnter(this);
-  }
-
-  /**
-   * `async with sem`: release.
-   *
-   * @param _error What the body threw, if anything (not swallowed).
-   */
-  aexit(_error?: unknown): void {
-    this.release();
-  }
-
-  /** `await using`: release a semaphore acquired just before. */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return disposed();
-  }
-
   /** Python's repr: `<Semaphore [unlocked, value:2]>`. */
   [REPR](): string {
     const extra = this.locked() ? "locked" : `unlocked, value:${this._value}`;
@@ -772,7 +770,7 @@ export class Semaphore {
   }
 
   /** The repr. */
-  toString(): string {
+  override toString(): string {
     return this[REPR]();
   }
 }

@@ -751,17 +751,9 @@ export class EventLoop {
       try {
         while (n > 0) {
           n--;
-          let head = this._qHead;
-          let at = this._qHeadAt;
-          if (at === CHUNK_SLOTS) {
-            // The chunk is drained: go on to the next one, keep this one.
-            const next = head.next!;
-            head.next = null;
-            this._qSpare = head;
-            this._qHead = head = next;
-            at = 0;
-          }
-          const a = head.slots;
+          if (this._qHeadAt === CHUNK_SLOTS) this._nextChunk();
+          const at = this._qHeadAt;
+          const a = this._qHead.slots;
           fn = a[at] as (arg: unknown) => void;
           arg = a[at + 1];
           a[at] = undefined;
@@ -780,23 +772,26 @@ export class EventLoop {
     return 0;
   }
 
+  /** @internal The head chunk is drained: go on to the next one, keep this one. */
+  _nextChunk(): void {
+    const head = this._qHead;
+    this._qHead = head.next!;
+    head.next = null;
+    this._qSpare = head;
+    this._qHeadAt = 0;
+  }
+
   /** @internal `_runReady`, timing every callback (debug mode). */
   _runDebug(n: number): number {
     while (n > 0) {
       n--;
-      let head = this._qHead;
-      let at = this._qHeadAt;
-      if (at === CHUNK_SLOTS) {
-        const next = head.next!;
-        head.next = null;
-        this._qSpare = head;
-        this._qHead = head = next;
-        at = 0;
-      }
-      const fn = head.slots[at] as (arg: unknown) => void;
-      const arg = head.slots[at + 1];
-      head.slots[at] = undefined;
-      head.slots[at + 1] = undefined;
+      if (this._qHeadAt === CHUNK_SLOTS) this._nextChunk();
+      const at = this._qHeadAt;
+      const a = this._qHead.slots;
+      const fn = a[at] as (arg: unknown) => void;
+      const arg = a[at + 1];
+      a[at] = undefined;
+      a[at + 1] = undefined;
       this._qHeadAt = at + 2;
       this._size--;
       const t0 = performance.now();

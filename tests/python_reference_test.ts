@@ -45,7 +45,9 @@ async function interpreter(needMinor: number): Promise<string | null> {
   return null;
 }
 
-const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".py")).sort();
+const names = [...Deno.readDirSync(dir)].map((e) => e.name)
+  .filter((n) => n.endsWith(".py") && !n.startsWith("_")) // _vclock.py is a module they share
+  .sort();
 const runs = await Promise.all(names.map(async (name) => {
   const source = Deno.readTextFileSync(new URL(name, dir));
   const need = /needs python3\.(\d+)/.exec(source.split("\n")[0]);

@@ -46,3 +46,25 @@ export function warmupSizes(workload: string, sizes: number[]): number[] {
   if (workload === "W8") return [Math.max(1, Math.floor(sizes[0] / 10)), sizes[1]];
   return sizes.map((n) => Math.max(1, Math.floor(n / 10)));
 }
+
+/** A workload: its sizes in, `[seconds, unit, value]` out. */
+export type Workload = (...sizes: number[]) => Promise<readonly [number, string, number]>;
+
+/**
+ * Run the workload named on the command line and print its result line: one
+ * untimed run at a tenth of the size first, which warms the JIT up (every
+ * system does the same, CPython included), so that neither compilation time
+ * nor compiled code is counted as the workload's; a workload the system
+ * cannot express is reported as unsupported.
+ */
+export async function runWorkload(system: string, fns: Record<string, Workload>): Promise<void> {
+  const [workload, sizes] = args();
+  const fn = fns[workload];
+  if (fn === undefined) {
+    console.log(JSON.stringify({ system, workload, unsupported: true }));
+    return;
+  }
+  await fn(...warmupSizes(workload, sizes));
+  const [seconds, unit, value] = await fn(...sizes);
+  report({ system, workload, seconds, unit, value });
+}

@@ -20,9 +20,7 @@ import {
   spawn,
   withResolvers,
 } from "effection";
-import { args, lcgDelays, report, rssAfterGc, warmupSizes } from "./_common.ts";
-
-const [workload, sizes] = args();
+import { lcgDelays, rssAfterGc, runWorkload } from "./_common.ts";
 
 function yieldOnce(): Operation<void> {
   return call(() => Promise.resolve());
@@ -138,21 +136,11 @@ function w7(n: number) {
   });
 }
 
-const fns: Record<string, (...n: number[]) => Promise<readonly [number, string, number]>> = {
+await runWorkload("effection", {
   W1: w1,
   W2a: w2a,
   W2b: w2b,
   W4: w4,
   W5: w5,
   W7: w7,
-};
-if (!(workload in fns)) {
-  console.log(JSON.stringify({ system: "effection", workload, unsupported: true }));
-} else {
-  // One untimed run at a tenth of the size warms the JIT up (every system does
-  // the same, CPython included), so code compiled for the workload is not
-  // counted as its memory either.
-  await fns[workload](...warmupSizes(workload, sizes));
-  const [seconds, unit, value] = await fns[workload](...sizes);
-  report({ system: "effection", workload, seconds, unit, value });
-}
+});

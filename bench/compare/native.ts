@@ -5,9 +5,7 @@
  *
  * Usage: deno run --v8-flags=--expose-gc bench/compare/native.ts WORKLOAD SIZE...
  */
-import { args, lcgDelays, report, rssAfterGc, warmupSizes } from "./_common.ts";
-
-const [workload, sizes] = args();
+import { lcgDelays, rssAfterGc, runWorkload } from "./_common.ts";
 
 async function child() {
   await null;
@@ -169,7 +167,7 @@ async function w8(tasks: number, rounds: number) {
   return [dt, "acquisitions/s", (tasks * rounds) / dt] as const;
 }
 
-const fns: Record<string, (...n: number[]) => Promise<readonly [number, string, number]>> = {
+await runWorkload("deno-native", {
   W1: w1,
   W2a: w2a,
   W2b: w2b,
@@ -178,10 +176,4 @@ const fns: Record<string, (...n: number[]) => Promise<readonly [number, string, 
   W5: w5,
   W7: w7,
   W8: w8,
-};
-// One untimed run at a tenth of the size warms the JIT up (every system does
-// the same, CPython included), so code compiled for the workload is not
-// counted as its memory either.
-await fns[workload](...warmupSizes(workload, sizes));
-const [seconds, unit, value] = await fns[workload](...sizes);
-report({ system: "deno-native", workload, seconds, unit, value });
+});

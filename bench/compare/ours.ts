@@ -17,11 +17,10 @@ import {
   run,
   sleep,
 } from "../../mod.ts";
-import { args, lcgDelays, report, rssAfterGc, warmupSizes } from "./_common.ts";
+import { lcgDelays, rssAfterGc, runWorkload } from "./_common.ts";
 
 const asyncStyle = Deno.args.includes("--async");
 const system = asyncStyle ? "ours-async" : "ours";
-const [workload, sizes] = args();
 
 function* childGen(): Coro<number> {
   yield* sleep(0);
@@ -225,7 +224,7 @@ async function w8(tasks: number, rounds: number) {
   });
 }
 
-const fns: Record<string, (...n: number[]) => Promise<readonly [number, string, number]>> = {
+await runWorkload(system, {
   W1: w1,
   W2a: w2a,
   W2b: w2b,
@@ -234,10 +233,4 @@ const fns: Record<string, (...n: number[]) => Promise<readonly [number, string, 
   W5: w5,
   W7: w7,
   W8: w8,
-};
-// One untimed run at a tenth of the size warms the JIT up (every system does
-// the same, CPython included), so code compiled for the workload is not
-// counted as its memory either.
-await fns[workload](...warmupSizes(workload, sizes));
-const [seconds, unit, value] = await fns[workload](...sizes);
-report({ system, workload, seconds, unit, value });
+});
