@@ -28,6 +28,11 @@ def equal_timers():
     print("== equal_timers")
     loop = asyncio.new_event_loop()
     for i in range(8):
+        # CPython keeps this order because each call reads a later time();
+        # make sure the clock has ticked (two equal readings could swap them).
+        t = loop.time()
+        while loop.time() == t:
+            pass
         loop.call_later(0.05, print, "later", i)
     loop.call_later(0.04, print, "earlier")
     loop.call_soon(print, "soon")
