@@ -1,0 +1,359 @@
+/**
+ * From what was typed to code the evaluator can run: strip TypeScript
+ * (sucrase), tell unfinished input from a syntax error, find top-level
+ * `await` / `yield` (acorn), and turn an input that has them into a function
+ * whose declarations are hoisted to the REPL's scope (the technique of Node's
+ * `lib/internal/repl/await.js`).
+ *
+ * - `sync`: no top-level `await`/`yield`: the code runs as it is (the
+ *   evaluator's REPL mode keeps `let`/`const`/`class` re-declarable).
+ * - `async`: top-level `await` (or a static `import`): `let a, b; var f;`
+ *   followed by `(async function () { …body…; return (lastExpression); })`.
+ * - `generator`: top-level `yield*` / `yield`: the same with `function*`, run
+ *   as a generator coroutine.
+ *
+ * @module
+ */
+
+import { transform as sucrase } from "sucrase";
+import { type Options, parse } from "acorn";
+import { base, recursive, type RecursiveVisitors } from "acorn-walk";
+
+/** What kind of code an input became. */
+export type PlanKind = "empty" | "incomplete" | "sync" | "async" | "generator";
+
+/**
+ * What the input's last statement is: an expression whose value is the
+ * input's value (`value`), an assignment (its value is printed, never run),
+ * or something else (`none`).
+ */
+export type FinalKind = "value" | "assignment" | "none";
+
+/** An input made ready to evaluate. */
+export interface Plan {
+  /** See {@linkcode PlanKind}. */
+  kind: PlanKind;
+  /** The code to evaluate (empty for `empty` and `incomplete`). */
+  code: string;
+  /** See {@linkcode FinalKind}. */
+  final: FinalKind;
+}
+
+/** Options of {@linkcode plan}. */
+export interface PlanOptions {
+  /** Turn an import specifier into an absolute one (relative paths, import-map names). */
+  resolve?: (specifier: string) => string;
+  /** An expression that evaluates to the REPL hook object (for generator-style imports). */
+  hook?: string;
+}
+
+/** A syntax error in typed input, with where it is. */
+export class InputSyntaxError extends SyntaxError {
+  /** 1-based line in the input. */
+  line: number;
+  /** 0-based column in the input. */
+  column: number;
+  /** The input's line the error is on. */
+  sourceLine: string;
+
+  /**
+   * @param message What is wrong.
+   * @param source The input.
+   * @param line 1-based line.
+   * @param column 0-based column.
+   */
+  constructor(message: string, source: string, line: number, column: number) {
+    super(message);
+    this.name = "SyntaxError";
+    const lines = source.split("\n");
+    this.line = Math.min(Math.max(line, 1), lines.length);
+    this.sourceLine = lines[this.line - 1] ?? "";
+    this.column = Math.min(Math.max(column, 0), this.sourceLine.length);
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+type Node = any;
+
+const PREFIX = "(async function*(){";
+const SUFFIX = "\n})";
+
+const ACORN: Options = {
+  ecmaVersion: "latest",
+  sourceType: "script",
+  allowImportExportEverywhere: true,
+  allowHashBang: false,
+};
+
+/**
+ * Turn one input into a {@linkcode Plan}.
+ *
+ * @param source What was typed (all lines of a multi-line input).
+ * @param options Import resolution.
+ * @returns The plan; `incomplete` when more lines are needed.
+ * @throws {InputSyntaxError} When the input can never be valid.
+ */
+export function plan(source: string, options: PlanOptions = {}): Plan {
+  if (source.trim() === "") return { kind: "empty", code: "", final: "none" };
+  // `{ a: 1 }` is an object, not a block (as in Node's and Deno's REPLs).
+  if (/^\s*\{/.test(source) && !/;\s*$/.test(source)) {
+    try {
+      const p = planSource(`(${source}\n)`, options);
+      if (p.kind !== "incomplete") return p;
+    } catch {
+      // not an expression: a block
+    }
+  }
+  return planSource(source, options);
+}
+
+function planSource(source: string, options: PlanOptions): Plan {
+  const stripped = stripTypes(source);
+  if (stripped === null) return { kind: "incomplete", code: "", final: "none" };
+  const code = stripped;
+  let ast: Node;
+  try {
+    ast = parse(PREFIX + code + SUFFIX, ACORN);
+  } catch (e) {
+    const err = e as SyntaxError & { pos?: number; loc?: { line: number; column: number } };
+    const pos = (err.pos ?? 0) - PREFIX.length;
+    const message = err.message.replace(/\s*\(\d+:\d+\)$/, "");
+    if (pos >= code.length && !/^Unterminated (string|regular)/.test(message)) {
+      return { kind: "incomplete", code: "", final: "none" };
+    }
+    const { line, column } = lineColumn(code, Math.max(0, pos));
+    throw new InputSyntaxError(message, source, line, column);
+  }
+  const body: Node[] = ast.body[0].expression.body.body;
+  const scan = scanTopLevel(body, code, source);
+  const last = body[body.length - 1];
+  let final: FinalKind = "none";
+  if (last?.type === "ExpressionStatement" && !last.directive) {
+    final = last.expression.type === "AssignmentExpression" ? "assignment" : "value";
+  }
+  if (scan.hasAwait && scan.hasYield) {
+    const { line, column } = lineColumn(code, scan.yieldPos);
+    throw new InputSyntaxError(
+      "an input cannot use both top-level await and yield; use one style per input " +
+        "(in generator style, wait for a promise with yield* wrap(promise))",
+      source,
+      line,
+      column,
+    );
+  }
+  const kind: PlanKind = scan.hasYield
+    ? "generator"
+    : scan.hasAwait || scan.hasImport
+    ? "async"
+    : "sync";
+  if (kind === "sync") {
+    return { kind, code: applyEdits(code, scan.exportEdits), final };
+  }
+  return { kind, code: hoist(kind, code, body, final, options), final };
+}
+
+/** The code without TypeScript, or `null` when the input is unfinished. */
+function stripTypes(source: string): string | null {
+  try {
+    return sucrase(source, {
+      transforms: ["typescript"],
+      disableESTransforms: true,
+      keepUnusedImports: true,
+    }).code;
+  } catch (e) {
+    const err = e as Error & { pos?: number; loc?: { line: number; column: number } };
+    const message = err.message.replace(/\s*\(\d+:\d+\)$/, "");
+    const pos = err.pos ?? 0;
+    if (/^Unterminated (template|comment)/.test(message) || pos >= source.length) return null;
+    const { line, column } = lineColumn(source, pos);
+    throw new InputSyntaxError(message, source, line, column);
+  }
+}
+
+function lineColumn(text: string, pos: number): { line: number; column: number } {
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const column = pos - (before.lastIndexOf("\n") + 1);
+  return { line, column };
+}
+
+interface Scan {
+  hasAwait: boolean;
+  hasYield: boolean;
+  hasImport: boolean;
+  yieldPos: number;
+  exportEdits: Edit[];
+}
+
+type Edit = [start: number, end: number, text: string];
+
+function scanTopLevel(body: Node[], code: string, source: string): Scan {
+  const scan: Scan = {
+    hasAwait: false,
+    hasYield: false,
+    hasImport: false,
+    yieldPos: 0,
+    exportEdits: [],
+  };
+  const fail = (node: Node, message: string): never => {
+    const { line, column } = lineColumn(code, node.start - PREFIX.length);
+    throw new InputSyntaxError(message, source, line, column);
+  };
+  const visitors: RecursiveVisitors<null> = {
+    Function() {
+      // code inside functions is not top-level
+    },
+    AwaitExpression(node: Node, st, c) {
+      scan.hasAwait = true;
+      c(node.argument, st);
+    },
+    YieldExpression(node: Node, st, c) {
+      if (!scan.hasYield) scan.yieldPos = node.start - PREFIX.length;
+      scan.hasYield = true;
+      if (node.argument) c(node.argument, st);
+    },
+    ForOfStatement(node: Node, st, c) {
+      if (node.await) scan.hasAwait = true;
+      base.ForOfStatement!(node, st, c);
+    },
+    ReturnStatement(node: Node) {
+      fail(node, "Illegal return statement (return is only valid inside functions)");
+    },
+  };
+  for (const stmt of body) {
+    if (stmt.type === "ImportDeclaration") {
+      scan.hasImport = true;
+      continue;
+    }
+    if (stmt.type === "ExportNamedDeclaration" && stmt.declaration && !stmt.source) {
+      scan.exportEdits.push([stmt.start, stmt.declaration.start, ""]);
+      recursive(stmt.declaration, null, visitors);
+      continue;
+    }
+    if (stmt.type.startsWith("Export")) {
+      fail(stmt, "export is not supported in the REPL; declare the name without export");
+    }
+    recursive(stmt, null, visitors);
+  }
+  return scan;
+}
+
+function applyEdits(code: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b[0] - a[0]);
+  let out = code;
+  for (const [start, end, text] of sorted) {
+    const s = start - PREFIX.length, e = end - PREFIX.length;
+    out = out.slice(0, s) + text + out.slice(e);
+  }
+  return out;
+}
+
+function patternNames(node: Node, out: string[]): void {
+  switch (node?.type) {
+    case "Identifier":
+      out.push(node.name);
+      break;
+    case "ObjectPattern":
+      for (const p of node.properties) {
+        patternNames(p.type === "RestElement" ? p.argument : p.value, out);
+      }
+      break;
+    case "ArrayPattern":
+      for (const el of node.elements) if (el) patternNames(el, out);
+      break;
+    case "RestElement":
+      patternNames(node.argument, out);
+      break;
+    case "AssignmentPattern":
+      patternNames(node.left, out);
+      break;
+  }
+}
+
+function hoist(
+  kind: "async" | "generator",
+  code: string,
+  body: Node[],
+  final: FinalKind,
+  options: PlanOptions,
+): string {
+  const wrapped = PREFIX + code + SUFFIX;
+  const text = (node: Node): string => wrapped.slice(node.start, node.end);
+  const lets: string[] = [];
+  const vars: string[] = [];
+  const prologue: string[] = [];
+  const edits: Edit[] = [];
+  const resolve = options.resolve ?? ((s: string) => s);
+  const hook = options.hook ?? `globalThis[Symbol.for("yieldfrom.asyncio.repl")]`;
+  const importCall = (spec: string, attributes: Node[] | undefined): string => {
+    let args = JSON.stringify(resolve(spec));
+    if (attributes && attributes.length > 0) {
+      args += `, { with: { ${attributes.map(text).join(", ")} } }`;
+    }
+    return kind === "async" ? `(await import(${args}))` : `(yield* ${hook}.importModule(${args}))`;
+  };
+
+  const declare = (stmt: Node, decl: Node): void => {
+    const names: string[] = [];
+    for (const d of decl.declarations) patternNames(d.id, names);
+    (decl.kind === "var" ? vars : lets).push(...names);
+    edits.push([stmt.start, decl.declarations[0].start, "void ("]);
+    for (const d of decl.declarations) {
+      edits.push([d.start, d.end, d.init ? `(${text(d)})` : "void 0"]);
+    }
+    const lastDecl = decl.declarations[decl.declarations.length - 1];
+    edits.push([lastDecl.end, stmt.end, ");"]);
+  };
+
+  for (let i = 0; i < body.length; i++) {
+    const stmt = body[i];
+    let decl = stmt;
+    if (stmt.type === "ExportNamedDeclaration" && stmt.declaration) decl = stmt.declaration;
+    switch (decl.type) {
+      case "VariableDeclaration":
+        declare(stmt, decl);
+        break;
+      case "ClassDeclaration":
+        lets.push(decl.id.name);
+        edits.push([stmt.start, decl.start, `void (${decl.id.name} = `]);
+        edits.push([decl.end, stmt.end, ");"]);
+        break;
+      case "FunctionDeclaration":
+        vars.push(decl.id.name);
+        prologue.push(`globalThis[${JSON.stringify(decl.id.name)}] = ${decl.id.name};`);
+        if (stmt !== decl) edits.push([stmt.start, decl.start, ""]);
+        break;
+      case "ImportDeclaration": {
+        const parts: string[] = [];
+        for (const s of decl.specifiers) {
+          lets.push(s.local.name);
+          if (s.type === "ImportDefaultSpecifier") {
+            parts.push(`${s.local.name} = $$yf_m.default;`);
+          } else if (s.type === "ImportNamespaceSpecifier") {
+            parts.push(`${s.local.name} = $$yf_m;`);
+          } else {
+            const name = s.imported.type === "Identifier" ? s.imported.name : s.imported.value;
+            parts.push(`${s.local.name} = $$yf_m[${JSON.stringify(name)}];`);
+          }
+        }
+        const call = importCall(decl.source.value, decl.attributes);
+        edits.push([
+          decl.start,
+          decl.end,
+          parts.length === 0 ? `${call};` : `{ const $$yf_m = ${call}; ${parts.join(" ")} }`,
+        ]);
+        break;
+      }
+      default:
+        if (i === body.length - 1 && final !== "none") {
+          edits.push([stmt.start, stmt.end, `return (${text(stmt.expression)});`]);
+        }
+    }
+  }
+  let head = "";
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  if (lets.length > 0) head += `let ${uniq(lets).join(", ")}; `;
+  if (vars.length > 0) head += `var ${uniq(vars).join(", ")}; `;
+  const fn = kind === "async" ? "async function" : "function*";
+  return `${head}(${fn} () {${prologue.join(" ")}${applyEdits(code, edits)}\n})`;
+}
