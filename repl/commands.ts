@@ -6,7 +6,10 @@
  */
 
 import type { EventLoop } from "../lib/loop.ts";
-import type { Task } from "../lib/tasks.ts";
+import { Task } from "../lib/tasks.ts";
+import type { Future } from "../lib/futures.ts";
+import { coroInfo } from "../lib/coroutines.ts";
+import { REPR } from "../lib/format_helpers.ts";
 
 /** What the commands need from the REPL. */
 export interface CommandHost {
@@ -29,7 +32,7 @@ export const COMMANDS: Record<string, string> = {
   ".help": "show this help",
   ".exit": "leave (Ctrl-D and close() do the same); running tasks are cancelled",
   ".tasks": "list the tasks: name, state, what each is waiting on",
-  ".cancel": ".cancel NAME: cancel the task named NAME (see .tasks)",
+  ".cancel": ".cancel NAME: cancel the task named NAME, or running the coroutine NAME",
   ".load": ".load FILE: run FILE as one input",
   ".clear": "clear the screen (and drop an unfinished multi-line input)",
 };
@@ -57,11 +60,36 @@ export function helpText(): string {
   return `${HELP_TEXT}\n${rows.join("\n")}`;
 }
 
+function coroName(t: Task<unknown>): string {
+  return `${coroInfo(t._coro)?.name ?? "<generator>"}()`;
+}
+
+/** What a task (or a coroutine it runs) waits for: futures, nested coroutines. */
+function waitsOf(t: Task<unknown>): Future<unknown>[] {
+  const out: Future<unknown>[] = [];
+  const w = t._waiter;
+  // An async body's own promise is bookkeeping, not something the user awaited.
+  if (w !== null && w._extra?.bridge !== true) out.push(w);
+  if (t._async !== null) out.push(...t._async.waiters);
+  return out;
+}
+
+function describeWait(f: Future<unknown>, depth: number): string {
+  if (f instanceof Task && f._owner !== f) {
+    // A coroutine awaited from async code runs inside the awaiting task.
+    const inner = depth < 8 ? waitsOf(f) : [];
+    return coroName(f) +
+      (inner.length > 0 ? ` → ${inner.map((x) => describeWait(x, depth + 1)).join(", ")}` : "");
+  }
+  return f[REPR]();
+}
+
 /**
- * The lines `.tasks` prints for the loop's pending tasks.
+ * The lines `.tasks` prints for the loop's pending tasks: name, state, the
+ * coroutine, and what it is waiting on.
  *
  * @param loop The REPL's loop.
- * @returns One block of lines per task.
+ * @returns The lines.
  */
 export function describeTasks(loop: EventLoop): string[] {
   const tasks = [...loop._allTasks()];
@@ -69,17 +97,28 @@ export function describeTasks(loop: EventLoop): string[] {
   const out = [`${tasks.length} pending task${tasks.length === 1 ? "" : "s"}:`];
   for (const t of tasks) {
     const state = t.cancelling() > 0 ? "cancelling" : "pending";
-    const [what = "", ...waits] = t.getStack();
-    out.push(`  ${t.getName()} (${state}): ${what}`);
+    const where = coroInfo(t._coro)?.definedAt;
+    out.push(`  ${t.getName()} (${state}): ${coroName(t)}${where ? ` defined at ${where}` : ""}`);
+    const waits = waitsOf(t);
     if (waits.length === 0) out.push("      running, or ready to run");
-    for (const w of waits) out.push(`      ${w}`);
+    for (const w of waits) out.push(`      waiting for ${describeWait(w, 0)}`);
   }
   return out;
 }
 
-function findTask(loop: EventLoop, name: string): Task<unknown> | undefined {
-  for (const t of loop._allTasks()) if (t.getName() === name) return t;
-  return undefined;
+/** The pending task named `name`, else the only one running a coroutine of that name. */
+function findTask(loop: EventLoop, name: string): Task<unknown> | string {
+  const tasks = [...loop._allTasks()];
+  const byName = tasks.find((t) => t.getName() === name);
+  if (byName !== undefined) return byName;
+  const bare = name.replace(/\(\)$/, "");
+  const byCoro = tasks.filter((t) => coroInfo(t._coro)?.name === bare);
+  if (byCoro.length === 1) return byCoro[0];
+  if (byCoro.length > 1) {
+    return `several tasks run ${bare}(): ${byCoro.map((t) => t.getName()).join(", ")}; ` +
+      `give the task's name`;
+  }
+  return `no pending task is named ${JSON.stringify(name)}; .tasks lists them`;
 }
 
 /**
@@ -119,8 +158,8 @@ export async function runCommand(host: CommandHost, line: string): Promise<boole
         return false;
       }
       const task = findTask(host.loop, arg);
-      if (task === undefined) {
-        host.printError(`no pending task is named ${JSON.stringify(arg)}; .tasks lists them`);
+      if (typeof task === "string") {
+        host.printError(task);
         return false;
       }
       task.cancel();

@@ -63,9 +63,12 @@ export class Evaluator {
     });
   }
 
-  /** The JavaScript value a remote object stands for. */
-  async #value(obj: RemoteObject | undefined): Promise<unknown> {
-    if (obj === undefined) return undefined;
+  /**
+   * The JavaScript value a remote object stands for, in a box: an async
+   * function returning a thenable (a Task, a Promise) would wait for it.
+   */
+  async #value(obj: RemoteObject | undefined): Promise<{ value: unknown }> {
+    if (obj === undefined) return { value: undefined };
     if (obj.objectId !== undefined) {
       await this.#post("Runtime.callFunctionOn", {
         functionDeclaration: TAKE,
@@ -73,18 +76,17 @@ export class Evaluator {
         arguments: [{ objectId: obj.objectId }],
         silent: true,
       });
-      const v = this.#hook.taken;
+      const value = this.#hook.taken;
       this.#hook.taken = undefined;
-      return v;
+      return { value };
     }
-    if (obj.type === "undefined") return undefined;
-    if (obj.subtype === "null") return null;
+    if (obj.type === "undefined") return { value: undefined };
+    if (obj.subtype === "null") return { value: null };
     const u = obj.unserializableValue;
     if (u !== undefined) {
-      if (obj.type === "bigint") return BigInt(u.slice(0, -1));
-      return Number(u);
+      return { value: obj.type === "bigint" ? BigInt(u.slice(0, -1)) : Number(u) };
     }
-    return obj.value;
+    return { value: obj.value };
   }
 
   /**
@@ -103,9 +105,9 @@ export class Evaluator {
         silent: true,
       });
       if (r.exceptionDetails !== undefined) {
-        return { ok: false, error: await this.#value(r.exceptionDetails.exception) };
+        return { ok: false, error: (await this.#value(r.exceptionDetails.exception)).value };
       }
-      return { ok: true, value: await this.#value(r.result) };
+      return { ok: true, value: (await this.#value(r.result)).value };
     } finally {
       await this.#post("Runtime.releaseObjectGroup", { objectGroup: GROUP });
     }

@@ -8,7 +8,7 @@
  */
 
 import { CancelledError } from "../lib/errors.ts";
-import { InputSyntaxError } from "./transform.ts";
+import { InputSyntaxError } from "./syntax_error.ts";
 
 const PACKAGE = new URL("../", import.meta.url).href;
 const REPL_DIR = new URL("./", import.meta.url).href;
@@ -81,9 +81,11 @@ export function cleanStack(stack: string): string {
   let frames = lines.slice(firstFrame);
   const cut = frames.findIndex((l) => l.includes("ext:deno_node/inspector"));
   if (cut >= 0) frames = frames.slice(0, cut);
-  // Frames of the REPL itself, and the generator-resumption frames V8 adds.
+  // Frames of the REPL itself, Deno's promise-job machinery, and the
+  // generator-resumption frames V8 adds.
   frames = frames.filter((l) =>
-    !l.includes(REPL_DIR) && !/^\s+at \S+\.(next|throw|return) \(<anonymous>\)$/.test(l)
+    !l.includes(REPL_DIR) && !l.includes("(ext:core/") &&
+    !/^\s+at \S+\.(next|throw|return) \(<anonymous>\)$/.test(l)
   );
   while (frames.length > 0 && isMachinery(frames[frames.length - 1])) frames.pop();
   return [...head, ...frames].join("\n");

@@ -20,8 +20,8 @@ import {
   isThenable,
   wrap,
 } from "../lib/coroutines.ts";
-import { repr } from "../lib/format_helpers.ts";
-import { type Plan, plan } from "./transform.ts";
+import { REPR, repr } from "../lib/format_helpers.ts";
+import type { Plan } from "./transform.ts";
 import { Evaluator, HOOK, type Outcome } from "./evaluate.ts";
 import { Terminal } from "./terminal.ts";
 import { History } from "./history.ts";
@@ -49,8 +49,29 @@ const CANCEL_GRACE_MS = 250;
 /** How long leaving waits for cancelled tasks to finish. */
 const LEAVE_GRACE_MS = 1000;
 
+/**
+ * An input's value, as its task's result: the generated function returns
+ * `[value]` (so an async function does not wait for a returned Task), and
+ * the box keeps the task's repr from printing the value (which may be the
+ * task itself: `currentTask()`).
+ */
+class InputValue {
+  constructor(readonly value: unknown) {}
+  [REPR](): string {
+    return "<the input's value>";
+  }
+}
+
+function box(r: unknown): InputValue {
+  return new InputValue(Array.isArray(r) ? r[0] : undefined);
+}
+
 function* asyncInput(fn: () => unknown): Coro<unknown> {
-  return yield* awaitResult(callIn(currentDriver(), fn as () => unknown, undefined, []));
+  return box(yield* awaitResult(callIn(currentDriver(), fn as () => unknown, undefined, [])));
+}
+
+function* generatorInput(gen: Coro<unknown>): Coro<unknown> {
+  return box(yield* gen);
 }
 
 function* waitWithoutCancelling(fut: Future<unknown>): Coro<unknown> {
@@ -127,25 +148,26 @@ export class Repl implements CommandHost {
 
   #setUpLoop(): void {
     const loop = this.loop;
-    // A background task that fails with nobody waiting is reported at once
-    // (and only once), not when it is garbage-collected.
-    const watch = (t: Future<unknown>): void => {
-      if (t._state !== EXCEPTION) return;
-      loop.callSoon(() => {
-        if (!t._logTraceback) return;
-        t._retrieved();
-        loop.callExceptionHandler({
-          message: "Task exception was never retrieved",
-          exception: t._result,
-          future: t,
-        });
+    // A task that fails with nobody waiting for it is reported at once (and
+    // only once), not when it is garbage-collected. The loop learns of every
+    // failed future through _trackUnretrieved; two iterations later, the
+    // tasks that were waiting for it have looked at the exception.
+    const track = loop._trackUnretrieved.bind(loop);
+    const report = (t: Future<unknown>): void => {
+      if (!t._logTraceback) return;
+      t._retrieved();
+      loop.callExceptionHandler({
+        message: "Task exception was never retrieved",
+        exception: t._result,
+        future: t,
       });
     };
-    loop.setTaskFactory((lp, coro, opts) => {
-      const task = new Task(coro, { loop: lp, name: opts?.name });
-      task.addDoneCallback(watch);
-      return task;
-    });
+    loop._trackUnretrieved = (fut: Future<unknown>): void => {
+      track(fut);
+      if (fut instanceof Task && fut._owner === fut) {
+        loop._push(() => loop._push(report, fut), null);
+      }
+    };
     loop.setExceptionHandler((_lp, context) => {
       const lines = [context.message || "Unhandled exception in event loop"];
       for (const key of Object.keys(context).sort()) {
@@ -210,7 +232,13 @@ export class Repl implements CommandHost {
     if (this.#exitRequested) return void this.leave();
     this.#ready = true;
     void this.#pump();
-    if (this.#options.tty) this.#startWatchdog();
+    if (this.#options.tty) {
+      // After the prompt is on the screen.
+      setTimeout(() => {
+        this.#startWatchdog();
+        void this.#loadTransform();
+      }, 0);
+    }
   }
 
   #onLine(line: string): void {
@@ -281,6 +309,13 @@ export class Repl implements CommandHost {
 
   // --- running an input --------------------------------------------------------
 
+  #transform: Promise<typeof import("./transform.ts")> | null = null;
+
+  /** The parsers load after the first prompt is shown: they are most of the startup time. */
+  #loadTransform(): Promise<typeof import("./transform.ts")> {
+    return this.#transform ??= import("./transform.ts");
+  }
+
   #resolve = (specifier: string): string => {
     if (/^\.{0,2}\//.test(specifier)) return new URL(specifier, `file://${Deno.cwd()}/`).href;
     try {
@@ -298,6 +333,7 @@ export class Repl implements CommandHost {
    * @returns `incomplete` when more lines are needed, else whether it succeeded.
    */
   async #execute(source: string, whole: boolean): Promise<"incomplete" | boolean> {
+    const { plan } = await this.#loadTransform();
     let p: Plan;
     try {
       p = plan(source, { resolve: this.#resolve });
@@ -320,11 +356,19 @@ export class Repl implements CommandHost {
       if (outcome.ok && p.kind !== "sync") {
         const fn = outcome.value as () => unknown;
         Object.defineProperty(fn, "name", { value: "<module>" });
-        const coro = p.kind === "async" ? asyncInput(fn) : (fn.call(globalThis) as Coro<unknown>);
+        const coro = p.kind === "async"
+          ? asyncInput(fn)
+          : generatorInput(fn.call(globalThis) as Coro<unknown>);
         Object.defineProperty(coro, CORO_INFO, {
           value: { name: "<module>", definedAt: `<input ${n}>` },
         });
-        outcome = await this.#runTask(this.loop.createTask(coro), true);
+        const task = this.loop.createTask(coro);
+        outcome = await this.#runTask(task, true);
+        if (outcome.ok) {
+          outcome = { ok: true, value: (outcome.value as InputValue).value };
+          // `currentTask()` as the value: the input's own task, done now.
+          if (outcome.value === task) return this.#report(outcome);
+        }
       }
       if (outcome.ok && p.final === "value" && isAwaitable(outcome.value)) {
         const v = outcome.value;
@@ -446,6 +490,10 @@ export class Repl implements CommandHost {
     try {
       if (Deno.permissions.querySync({ name: "run" }).state !== "granted") return;
       const w = new Worker(new URL("./watchdog.ts", import.meta.url), { type: "module" });
+      w.onmessage = () => {
+        const g = globalThis as unknown as Record<symbol, Record<string, unknown>>;
+        g[HOOK].watchdogReady = true;
+      };
       w.postMessage(this.#handled.buffer);
       this.#worker = w;
     } catch {
@@ -524,7 +572,8 @@ export class Repl implements CommandHost {
       const wait = sleepMs(LEAVE_GRACE_MS);
       const keep = setInterval(() => {}, 1 << 30);
       await Promise.race([
-        Promise.all(pending.map((t) => new Promise((r) => t.addDoneCallback(r)))),
+        // (Resolve with nothing: a Task is a thenable the promise would adopt.)
+        Promise.all(pending.map((t) => new Promise<void>((r) => t.addDoneCallback(() => r())))),
         wait.promise,
       ]);
       wait.cancel();

@@ -8,7 +8,9 @@
  * - `sync`: no top-level `await`/`yield`: the code runs as it is (the
  *   evaluator's REPL mode keeps `let`/`const`/`class` re-declarable).
  * - `async`: top-level `await` (or a static `import`): `let a, b; var f;`
- *   followed by `(async function () { …body…; return (lastExpression); })`.
+ *   followed by `(async function () { …body…; return [lastExpression]; })`
+ *   (the value is returned in an array: an async function would wait for a
+ *   Task or Promise it returns, and an assignment's value must not be).
  * - `generator`: top-level `yield*` / `yield`: the same with `function*`, run
  *   as a generator coroutine.
  *
@@ -18,6 +20,9 @@
 import { transform as sucrase } from "sucrase";
 import { type Options, parse } from "acorn";
 import { base, recursive, type RecursiveVisitors } from "acorn-walk";
+import { InputSyntaxError } from "./syntax_error.ts";
+
+export { InputSyntaxError };
 
 /** What kind of code an input became. */
 export type PlanKind = "empty" | "incomplete" | "sync" | "async" | "generator";
@@ -33,7 +38,11 @@ export type FinalKind = "value" | "assignment" | "none";
 export interface Plan {
   /** See {@linkcode PlanKind}. */
   kind: PlanKind;
-  /** The code to evaluate (empty for `empty` and `incomplete`). */
+  /**
+   * The code to evaluate (empty for `empty` and `incomplete`). For `async`
+   * and `generator`, it evaluates to a function whose result is `[value]`
+   * (or `undefined` when the input has no final expression).
+   */
   code: string;
   /** See {@linkcode FinalKind}. */
   final: FinalKind;
@@ -45,31 +54,6 @@ export interface PlanOptions {
   resolve?: (specifier: string) => string;
   /** An expression that evaluates to the REPL hook object (for generator-style imports). */
   hook?: string;
-}
-
-/** A syntax error in typed input, with where it is. */
-export class InputSyntaxError extends SyntaxError {
-  /** 1-based line in the input. */
-  line: number;
-  /** 0-based column in the input. */
-  column: number;
-  /** The input's line the error is on. */
-  sourceLine: string;
-
-  /**
-   * @param message What is wrong.
-   * @param source The input.
-   * @param line 1-based line.
-   * @param column 0-based column.
-   */
-  constructor(message: string, source: string, line: number, column: number) {
-    super(message);
-    this.name = "SyntaxError";
-    const lines = source.split("\n");
-    this.line = Math.min(Math.max(line, 1), lines.length);
-    this.sourceLine = lines[this.line - 1] ?? "";
-    this.column = Math.min(Math.max(column, 0), this.sourceLine.length);
-  }
 }
 
 // deno-lint-ignore no-explicit-any
@@ -346,7 +330,7 @@ function hoist(
       }
       default:
         if (i === body.length - 1 && final !== "none") {
-          edits.push([stmt.start, stmt.end, `return (${text(stmt.expression)});`]);
+          edits.push([stmt.start, stmt.end, `return [${text(stmt.expression)}];`]);
         }
     }
   }

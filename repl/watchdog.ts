@@ -15,7 +15,7 @@
  */
 
 /** SIGINTs closer together than this are one key press. */
-export const DEDUPE_MS = 150;
+export const DEDUPE_MS = 100;
 
 const encoder = new TextEncoder();
 

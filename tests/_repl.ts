@@ -51,6 +51,20 @@ export async function runPiped(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+let pythonPath: string | undefined;
+
+/** The python3 interpreter itself (a pyenv shim costs ~150 ms a start). */
+function python(): string {
+  if (pythonPath === undefined) {
+    const out = new Deno.Command("python3", {
+      args: ["-c", "import sys; print(sys.executable)"],
+      stdout: "piped",
+    }).outputSync();
+    pythonPath = new TextDecoder().decode(out.stdout).trim() || "python3";
+  }
+  return pythonPath;
+}
+
 /** Remove terminal control sequences and carriage returns. */
 export function stripAnsi(s: string): string {
   // deno-lint-ignore no-control-regex
@@ -73,8 +87,11 @@ export class PtyRepl {
   /** When it started (performance.now()). */
   readonly started = performance.now();
 
-  private constructor(child: Deno.ChildProcess) {
+  #tempDir: string | null;
+
+  private constructor(child: Deno.ChildProcess, tempDir: string | null) {
     this.#child = child;
+    this.#tempDir = tempDir;
     this.#writer = child.stdin.getWriter();
     this.#reading = (async () => {
       const dec = new TextDecoder();
@@ -100,7 +117,13 @@ export class PtyRepl {
     command?: string[],
   ): PtyRepl {
     const cmd = command ?? [Deno.execPath(), "run", "--allow-all", "--quiet", MAIN];
-    const child = new Deno.Command("python3", {
+    // A history file of its own, removed at close(), unless the test names one.
+    let tempDir: string | null = null;
+    if (!("YIELDFROM_REPL_HISTORY" in env)) {
+      tempDir = Deno.makeTempDirSync({ dir: "/tmp", prefix: "yieldfrom-repl-" });
+      env = { ...env, YIELDFROM_REPL_HISTORY: `${tempDir}/history` };
+    }
+    const child = new Deno.Command(python(), {
       args: [PTY, "80", "24", ...cmd, ...args],
       cwd: ROOT,
       stdin: "piped",
@@ -108,7 +131,7 @@ export class PtyRepl {
       stderr: "inherit",
       env: replEnv(env),
     }).spawn();
-    return new PtyRepl(child);
+    return new PtyRepl(child, tempDir);
   }
 
   /** Everything the terminal showed, control sequences removed. */
@@ -178,15 +201,17 @@ export class PtyRepl {
     }
     const status = await this.#child.status;
     await this.#reading;
+    if (this.#tempDir !== null) Deno.removeSync(this.#tempDir, { recursive: true });
     return status.code;
   }
 
   /** Kill the process (for a test that failed midway). */
-  kill(): void {
+  async kill(): Promise<void> {
     try {
       this.#child.kill("SIGKILL");
     } catch {
       // gone
     }
+    await this.close();
   }
 }
