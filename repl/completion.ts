@@ -1,7 +1,7 @@
 /**
- * Tab completion: REPL commands, global names (including the top-level
- * `let`/`const`/`class` names declared at the prompt) and keywords, and the
- * properties of `a.b.` chains, evaluated without side effects.
+ * Tab completion: REPL commands, global names and the names declared at the
+ * prompt, keywords, and the properties of `a.b.` chains (found without
+ * calling getters).
  *
  * @module
  */
@@ -70,7 +70,7 @@ function matching(names: Iterable<string>, prefix: string): string[] {
 /**
  * Make the completer for `node:readline`.
  *
- * @param evaluator Evaluates property chains and lists the lexical names.
+ * @param evaluator Knows the names declared at the prompt and finds properties.
  * @param commands The REPL's commands (`.help`...).
  * @returns `(line) => Promise<[candidates, replaced]>`.
  */
@@ -78,6 +78,7 @@ export function makeCompleter(
   evaluator: Evaluator,
   commands: string[],
 ): (line: string) => Promise<[string[], string]> {
+  // deno-lint-ignore require-await
   return async (line: string): Promise<[string[], string]> => {
     if (/^\s*\.\w*$/.test(line)) {
       const word = line.trim();
@@ -87,13 +88,12 @@ export function makeCompleter(
     if (member !== null) {
       const [, object, prefix] = member;
       if (object.includes(")")) return [[], prefix];
-      const names = await evaluator.propertyNames(object.replaceAll("?.", "."));
+      const names = evaluator.propertyNames(object.replaceAll("?.", "."));
       return [matching(names, prefix).filter((n) => n !== "constructor" || prefix !== ""), prefix];
     }
     const name = NAME.exec(line);
     const prefix = name?.[1] ?? "";
     if (prefix === "" && line.trim() !== "") return [[], ""];
-    const lexical = await evaluator.lexicalNames().catch(() => [] as string[]);
-    return [matching([...lexical, ...globalNames(), ...KEYWORDS], prefix), prefix];
+    return [matching([...evaluator.names(), ...globalNames(), ...KEYWORDS], prefix), prefix];
   };
 }

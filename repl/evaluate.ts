@@ -1,17 +1,19 @@
 /**
- * Running code in the REPL's global scope through an in-process
- * `node:inspector` session: `Runtime.evaluate` with `replMode` keeps
- * top-level `let`, `const` and `class` bindings alive and re-declarable
- * across inputs, as Deno's own REPL does.
+ * Running code in the REPL's scope: every input is evaluated with a global
+ * (indirect) `eval`, inside `with (scope) { … }` (see `transform.ts`). The
+ * scope object holds what inputs declare with `let`, `const`, `class` and
+ * `import`, so the bindings persist, closures made by one input see the
+ * bindings of the next, and a name can be declared again. `var` and
+ * `function` declarations are global variables, as at a script's top level.
  *
- * Never give it code with top-level `await` (Deno 2.9.6 panics when another
- * `Session.post` arrives while such an evaluation is pending): `transform.ts`
- * turns such input into a function first.
+ * Why not the inspector's `Runtime.evaluate({ replMode: true })`, which
+ * Deno's own REPL uses: driven from JavaScript through `node:inspector`, it
+ * made Deno 2.9.6 abort ("Invoke in DisallowJavascriptExecutionScope") about
+ * once in a few thousand evaluations, when a garbage collection fell between
+ * an evaluation and its reply.
  *
  * @module
  */
-
-import { Session } from "node:inspector";
 
 /** The hook object every evaluation can reach: `globalThis[HOOK]`. */
 export const HOOK: unique symbol = Symbol.for("yieldfrom.asyncio.repl") as never;
@@ -19,158 +21,144 @@ export const HOOK: unique symbol = Symbol.for("yieldfrom.asyncio.repl") as never
 /** The outcome of an evaluation: a value, or what was thrown. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-interface RemoteObject {
-  type: string;
-  subtype?: string;
-  value?: unknown;
-  unserializableValue?: string;
-  objectId?: string;
+/** The names of an input's declarations (see `Plan` in `transform.ts`). */
+export interface Declarations {
+  /** `let`, `const`, `class`, `import` names. */
+  lets: string[];
+  /** `const` names (read-only once the input has run). */
+  consts: string[];
+  /** `var` and `function` names (global variables). */
+  globals: string[];
 }
 
-interface EvaluateResult {
-  result: RemoteObject;
-  exceptionDetails?: { exception?: RemoteObject; text?: string };
-}
+const globalEval = eval;
 
-const GROUP = "yieldfrom-repl";
-const TAKE = `function (v) { globalThis[Symbol.for("yieldfrom.asyncio.repl")].taken = v; }`;
-const NAMES = `function () {
-  const names = new Set();
-  for (let o = this; o !== null && o !== undefined; o = Object.getPrototypeOf(o)) {
-    for (const k of Object.getOwnPropertyNames(o)) names.add(k);
-  }
-  return [...names];
-}`;
-
-/** Evaluates code in the global scope, in V8's REPL mode. */
+/** Evaluates code in the REPL's scope. */
 export class Evaluator {
-  #session: Session;
-  #hook: Record<string, unknown>;
+  /** The REPL's top-level bindings (`let`, `const`, `class`, `import`). */
+  readonly scope: Record<string, unknown> = Object.create(null);
 
   constructor() {
-    this.#session = new Session();
-    this.#session.connect();
     const g = globalThis as unknown as Record<symbol, Record<string, unknown>>;
-    this.#hook = g[HOOK] ??= {};
+    (g[HOOK] ??= {}).scope = this.scope;
   }
 
-  #post<T>(method: string, params: Record<string, unknown>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#session.post(method, params, (err: Error | null, result: unknown) => {
-        if (err) reject(err);
-        else resolve(result as T);
+  /**
+   * Declare an input's names before it runs: `let`-like names become scope
+   * bindings (`undefined` until assigned); `var` and `function` names lose
+   * any scope binding that would hide the global variable.
+   *
+   * @param decl The input's declarations.
+   * @param makeGlobals Create the `var` names as globals now (an async
+   * input's `var` statements became assignments).
+   */
+  declare(decl: Declarations, makeGlobals: boolean): void {
+    const g = globalThis as unknown as Record<string, unknown>;
+    for (const name of decl.globals) {
+      delete this.scope[name];
+      if (makeGlobals && !(name in g)) g[name] = undefined;
+    }
+    for (const name of decl.lets) {
+      Object.defineProperty(this.scope, name, {
+        value: undefined,
+        writable: true,
+        enumerable: true,
+        configurable: true,
       });
+    }
+  }
+
+  /**
+   * Make an input's `const` bindings read-only (assigning one throws
+   * `TypeError`, as for a `const`), once the input has run.
+   *
+   * @param consts The names.
+   */
+  seal(consts: string[]): void {
+    for (const name of consts) {
+      const desc = Object.getOwnPropertyDescriptor(this.scope, name);
+      if (desc === undefined || !("value" in desc)) continue;
+      const value = desc.value;
+      Object.defineProperty(this.scope, name, {
+        get: () => value,
+        set: () => {
+          throw new TypeError(`Assignment to constant variable '${name}'.`);
+        },
+        enumerable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  /**
+   * Define a binding in the scope (it hides a global of the same name).
+   *
+   * @param name The name.
+   * @param value Its value.
+   */
+  define(name: string, value: unknown): void {
+    Object.defineProperty(this.scope, name, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
     });
   }
 
   /**
-   * The JavaScript value a remote object stands for, in a box: an async
-   * function returning a thenable (a Task, a Promise) would wait for it.
+   * Evaluate code made by `transform.ts`.
+   *
+   * @param code The code.
+   * @returns Its completion value, or what it threw.
    */
-  async #value(obj: RemoteObject | undefined): Promise<{ value: unknown }> {
-    if (obj === undefined) return { value: undefined };
-    if (obj.objectId !== undefined) {
-      await this.#post("Runtime.callFunctionOn", {
-        functionDeclaration: TAKE,
-        objectId: obj.objectId,
-        arguments: [{ objectId: obj.objectId }],
-        silent: true,
-      });
-      const value = this.#hook.taken;
-      this.#hook.taken = undefined;
-      return { value };
+  evaluate(code: string): Outcome {
+    try {
+      return { ok: true, value: globalEval(code) };
+    } catch (error) {
+      return { ok: false, error };
     }
-    if (obj.type === "undefined") return { value: undefined };
-    if (obj.subtype === "null") return { value: null };
-    const u = obj.unserializableValue;
-    if (u !== undefined) {
-      return { value: obj.type === "bigint" ? BigInt(u.slice(0, -1)) : Number(u) };
-    }
-    return { value: obj.value };
+  }
+
+  /** The names bound in the scope. */
+  names(): string[] {
+    return Object.keys(this.scope);
   }
 
   /**
-   * Evaluate `code` in the global scope (REPL mode: top-level bindings
-   * persist and can be declared again).
+   * The property names (own and inherited) of what a chain of names such as
+   * `a.b.c` refers to, found without calling getters; `[]` when it cannot
+   * be found that way.
    *
-   * @param code JavaScript without top-level `await`.
-   * @returns The completion value, or the thrown value.
+   * @param chain Identifiers separated by dots.
    */
-  async evaluate(code: string): Promise<Outcome> {
-    try {
-      const r = await this.#post<EvaluateResult>("Runtime.evaluate", {
-        expression: code,
-        replMode: true,
-        objectGroup: GROUP,
-        silent: true,
-      });
-      if (r.exceptionDetails !== undefined) {
-        return { ok: false, error: (await this.#value(r.exceptionDetails.exception)).value };
-      }
-      return { ok: true, value: (await this.#value(r.result)).value };
-    } finally {
-      await this.#post("Runtime.releaseObjectGroup", { objectGroup: GROUP });
+  propertyNames(chain: string): string[] {
+    const parts = chain.split(".");
+    let value: unknown = parts[0] in this.scope
+      ? this.#read(this.scope, parts[0])
+      : this.#read(globalThis, parts[0]);
+    for (const part of parts.slice(1)) {
+      if (value === null || value === undefined) return [];
+      value = this.#read(Object(value), part);
     }
-  }
-
-  /** The names of the global lexical scope (top-level `let`, `const`, `class`). */
-  async lexicalNames(): Promise<string[]> {
-    const r = await this.#post<{ names: string[] }>("Runtime.globalLexicalScopeNames", {});
-    return r.names;
-  }
-
-  /**
-   * The property names of what `expression` evaluates to (own and
-   * inherited), evaluated without side effects; `[]` when that is not
-   * possible.
-   *
-   * @param expression A simple expression such as `a.b`.
-   */
-  async propertyNames(expression: string): Promise<string[]> {
-    try {
-      const r = await this.#post<EvaluateResult>("Runtime.evaluate", {
-        expression,
-        replMode: true,
-        throwOnSideEffect: true,
-        objectGroup: GROUP,
-        silent: true,
-        timeout: 200,
-      });
-      if (r.exceptionDetails !== undefined) return [];
-      const obj = r.result;
-      let target = obj.objectId;
-      if (target === undefined) {
-        const proto = ({
-          string: "String.prototype",
-          number: "Number.prototype",
-          boolean: "Boolean.prototype",
-          bigint: "BigInt.prototype",
-        } as Record<string, string>)[obj.type];
-        if (proto === undefined) return [];
-        const p = await this.#post<EvaluateResult>("Runtime.evaluate", {
-          expression: proto,
-          objectGroup: GROUP,
-          silent: true,
-        });
-        target = p.result.objectId;
-        if (target === undefined) return [];
-      }
-      const names = await this.#post<EvaluateResult>("Runtime.callFunctionOn", {
-        functionDeclaration: NAMES,
-        objectId: target,
-        returnByValue: true,
-        silent: true,
-      });
-      return Array.isArray(names.result.value) ? names.result.value as string[] : [];
-    } catch {
-      return [];
-    } finally {
-      await this.#post("Runtime.releaseObjectGroup", { objectGroup: GROUP });
+    if (value === null || value === undefined || value === NOT_FOUND) return [];
+    const names = new Set<string>();
+    for (let o: object | null = Object(value); o !== null; o = Object.getPrototypeOf(o)) {
+      for (const k of Object.getOwnPropertyNames(o)) names.add(k);
     }
+    return [...names];
   }
 
-  /** Disconnect the session. */
-  close(): void {
-    this.#session.disconnect();
+  /** A data property's value, looking up the prototype chain; getters are not called. */
+  #read(obj: object, key: string): unknown {
+    for (let o: object | null = obj; o !== null; o = Object.getPrototypeOf(o)) {
+      const desc = Object.getOwnPropertyDescriptor(o, key);
+      if (desc === undefined) continue;
+      // A const binding of the scope is an accessor the REPL made: safe to read.
+      if (o === this.scope) return (this.scope as Record<string, unknown>)[key];
+      return "value" in desc ? desc.value : NOT_FOUND;
+    }
+    return NOT_FOUND;
   }
 }
+
+const NOT_FOUND = Symbol("not found");

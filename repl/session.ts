@@ -189,18 +189,16 @@ export class Repl implements CommandHost {
       wrap(import(specifier, options), this.loop);
     hook.exports = asyncio;
     g.asyncio = asyncio;
-    const shadowed: string[] = [];
     for (const [name, value] of Object.entries(asyncio)) {
-      if (name in globalThis) shadowed.push(name);
+      // A name the host already has (a global Event, say) is bound in the
+      // REPL's scope instead: the host's stays reachable through globalThis.
+      if (name in globalThis) this.#evaluator.define(name, value);
       else g[name] = value;
     }
-    this.#shadowed = shadowed;
     g._ = undefined;
     g._error = undefined;
     g.close = () => this.#requestExit();
   }
-
-  #shadowed: string[] = [];
 
   // --- input -------------------------------------------------------------------
 
@@ -211,15 +209,6 @@ export class Repl implements CommandHost {
    * @param evals Code to run next, each as one input.
    */
   async start(evalFiles: string[], evals: string[]): Promise<void> {
-    if (this.#shadowed.length > 0) {
-      // Names the host already has (a global Event, say) are shadowed by
-      // top-level bindings, so the host's stay reachable through globalThis.
-      const decl = this.#shadowed.map((n) =>
-        `${n} = globalThis[Symbol.for(` +
-        `"yieldfrom.asyncio.repl")].exports.${n}`
-      ).join(", ");
-      await this.#evaluator.evaluate(`let ${decl};`);
-    }
     if (this.#options.tty) this.#term.out(this.#options.banner + "\n");
     for (const file of evalFiles) {
       if (this.#leaving) return;
@@ -352,7 +341,8 @@ export class Repl implements CommandHost {
     let outcome: Outcome;
     this.#beginRun();
     try {
-      outcome = await this.#evaluator.evaluate(p.code);
+      this.#evaluator.declare(p, p.kind !== "sync");
+      outcome = this.#evaluator.evaluate(p.code);
       if (outcome.ok && p.kind !== "sync") {
         const fn = outcome.value as () => unknown;
         Object.defineProperty(fn, "name", { value: "<module>" });
@@ -378,6 +368,7 @@ export class Repl implements CommandHost {
         outcome = await this.#runTask(task, !(v instanceof Future));
       }
     } finally {
+      this.#evaluator.seal(p.consts);
       this.#endRun();
     }
     return this.#report(outcome);
@@ -587,7 +578,6 @@ export class Repl implements CommandHost {
     await this.#loopDone;
     this.loop.close();
     this.#term.close();
-    this.#evaluator.close();
     this.#worker?.terminate();
     Deno.removeSignalListener("SIGINT", this.#onSignal);
     const status = code ?? (this.#options.tty ? 0 : this.#lastFailed ? 1 : 0);

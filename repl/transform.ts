@@ -1,18 +1,22 @@
 /**
- * From what was typed to code the evaluator can run: strip TypeScript
- * (sucrase), tell unfinished input from a syntax error, find top-level
- * `await` / `yield` (acorn), and turn an input that has them into a function
- * whose declarations are hoisted to the REPL's scope (the technique of Node's
- * `lib/internal/repl/await.js`).
+ * From what was typed to code the REPL can run: strip TypeScript (sucrase),
+ * tell unfinished input from a syntax error, find top-level `await` /
+ * `yield` (acorn), and turn top-level declarations into assignments to the
+ * REPL's scope object, which every input runs inside (`with (scope) {…}`),
+ * so bindings persist from one input to the next and can be declared again.
+ * (The technique of Node's `lib/internal/repl/await.js`, with a scope object
+ * instead of the inspector's REPL mode.)
  *
- * - `sync`: no top-level `await`/`yield`: the code runs as it is (the
- *   evaluator's REPL mode keeps `let`/`const`/`class` re-declarable).
- * - `async`: top-level `await` (or a static `import`): `let a, b; var f;`
- *   followed by `(async function () { …body…; return [lastExpression]; })`
+ * - `sync`: no top-level `await`/`yield`: `with (scope) { …code… }`, whose
+ *   completion value is the input's value.
+ * - `async`: top-level `await` (or a static `import`):
+ *   `with (scope) { (async function () { …body…; return [lastExpression]; }) }`
  *   (the value is returned in an array: an async function would wait for a
  *   Task or Promise it returns, and an assignment's value must not be).
  * - `generator`: top-level `yield*` / `yield`: the same with `function*`, run
  *   as a generator coroutine.
+ *
+ * The input's first line is line 2 of the code (line 1 opens the scope).
  *
  * @module
  */
@@ -46,13 +50,21 @@ export interface Plan {
   code: string;
   /** See {@linkcode FinalKind}. */
   final: FinalKind;
+  /** Names declared with `let`, `const`, `class` or `import`: made in the scope before the input runs. */
+  lets: string[];
+  /** Of {@linkcode lets}, those declared with `const`: read-only once the input has run. */
+  consts: string[];
+  /** Names declared with `var` or `function`: global variables (a scope binding of the same name goes). */
+  globals: string[];
 }
+
+const NOTHING = { lets: [], consts: [], globals: [] };
 
 /** Options of {@linkcode plan}. */
 export interface PlanOptions {
   /** Turn an import specifier into an absolute one (relative paths, import-map names). */
   resolve?: (specifier: string) => string;
-  /** An expression that evaluates to the REPL hook object (for generator-style imports). */
+  /** An expression that evaluates to the REPL hook object (its `scope`, its `importModule`). */
   hook?: string;
 }
 
@@ -78,7 +90,7 @@ const ACORN: Options = {
  * @throws {InputSyntaxError} When the input can never be valid.
  */
 export function plan(source: string, options: PlanOptions = {}): Plan {
-  if (source.trim() === "") return { kind: "empty", code: "", final: "none" };
+  if (source.trim() === "") return { kind: "empty", code: "", final: "none", ...NOTHING };
   // `{ a: 1 }` is an object, not a block (as in Node's and Deno's REPLs).
   if (/^\s*\{/.test(source) && !/;\s*$/.test(source)) {
     try {
@@ -93,7 +105,7 @@ export function plan(source: string, options: PlanOptions = {}): Plan {
 
 function planSource(source: string, options: PlanOptions): Plan {
   const stripped = stripTypes(source);
-  if (stripped === null) return { kind: "incomplete", code: "", final: "none" };
+  if (stripped === null) return { kind: "incomplete", code: "", final: "none", ...NOTHING };
   const code = stripped;
   let ast: Node;
   try {
@@ -103,7 +115,7 @@ function planSource(source: string, options: PlanOptions): Plan {
     const pos = (err.pos ?? 0) - PREFIX.length;
     const message = err.message.replace(/\s*\(\d+:\d+\)$/, "");
     if (pos >= code.length && !/^Unterminated (string|regular)/.test(message)) {
-      return { kind: "incomplete", code: "", final: "none" };
+      return { kind: "incomplete", code: "", final: "none", ...NOTHING };
     }
     const { line, column } = lineColumn(code, Math.max(0, pos));
     throw new InputSyntaxError(message, source, line, column);
@@ -130,10 +142,7 @@ function planSource(source: string, options: PlanOptions): Plan {
     : scan.hasAwait || scan.hasImport
     ? "async"
     : "sync";
-  if (kind === "sync") {
-    return { kind, code: applyEdits(code, scan.exportEdits), final };
-  }
-  return { kind, code: hoist(kind, code, body, final, options), final };
+  return { kind, final, ...hoist(kind, code, body, final, scan.exportEdits, options) };
 }
 
 /** The code without TypeScript, or `null` when the input is unfinished. */
@@ -255,18 +264,20 @@ function patternNames(node: Node, out: string[]): void {
 }
 
 function hoist(
-  kind: "async" | "generator",
+  kind: "sync" | "async" | "generator",
   code: string,
   body: Node[],
   final: FinalKind,
+  exportEdits: Edit[],
   options: PlanOptions,
-): string {
+): { code: string; lets: string[]; consts: string[]; globals: string[] } {
   const wrapped = PREFIX + code + SUFFIX;
   const text = (node: Node): string => wrapped.slice(node.start, node.end);
   const lets: string[] = [];
-  const vars: string[] = [];
+  const consts: string[] = [];
+  const globals: string[] = [];
   const prologue: string[] = [];
-  const edits: Edit[] = [];
+  const edits: Edit[] = [...exportEdits];
   const resolve = options.resolve ?? ((s: string) => s);
   const hook = options.hook ?? `globalThis[Symbol.for("yieldfrom.asyncio.repl")]`;
   const importCall = (spec: string, attributes: Node[] | undefined): string => {
@@ -280,8 +291,15 @@ function hoist(
   const declare = (stmt: Node, decl: Node): void => {
     const names: string[] = [];
     for (const d of decl.declarations) patternNames(d.id, names);
-    (decl.kind === "var" ? vars : lets).push(...names);
-    edits.push([stmt.start, decl.declarations[0].start, "void ("]);
+    if (decl.kind === "var") {
+      globals.push(...names);
+      // In a sync input a var statement stays as it is (a global variable).
+      if (kind === "sync") return;
+    } else {
+      lets.push(...names);
+      if (decl.kind === "const") consts.push(...names);
+    }
+    edits.push([decl.start, decl.declarations[0].start, "void ("]);
     for (const d of decl.declarations) {
       edits.push([d.start, d.end, d.init ? `(${text(d)})` : "void 0"]);
     }
@@ -299,13 +317,15 @@ function hoist(
         break;
       case "ClassDeclaration":
         lets.push(decl.id.name);
-        edits.push([stmt.start, decl.start, `void (${decl.id.name} = `]);
+        edits.push([decl.start, decl.start, `void (${decl.id.name} = `]);
         edits.push([decl.end, stmt.end, ");"]);
         break;
       case "FunctionDeclaration":
-        vars.push(decl.id.name);
-        prologue.push(`globalThis[${JSON.stringify(decl.id.name)}] = ${decl.id.name};`);
-        if (stmt !== decl) edits.push([stmt.start, decl.start, ""]);
+        // Declared inside the scope's block (or the input's function), it is
+        // copied out to a global variable at the start, as a script's
+        // function declarations are hoisted.
+        globals.push(decl.id.name);
+        prologue.push(`void (globalThis[${JSON.stringify(decl.id.name)}] = ${decl.id.name});`);
         break;
       case "ImportDeclaration": {
         const parts: string[] = [];
@@ -329,15 +349,21 @@ function hoist(
         break;
       }
       default:
-        if (i === body.length - 1 && final !== "none") {
+        if (kind !== "sync" && i === body.length - 1 && final !== "none") {
           edits.push([stmt.start, stmt.end, `return [${text(stmt.expression)}];`]);
         }
     }
   }
-  let head = "";
   const uniq = (xs: string[]) => [...new Set(xs)];
-  if (lets.length > 0) head += `let ${uniq(lets).join(", ")}; `;
-  if (vars.length > 0) head += `var ${uniq(vars).join(", ")}; `;
+  const edited = applyEdits(code, edits);
+  const open = `with (${hook}.scope) {`;
   const fn = kind === "async" ? "async function" : "function*";
-  return `${head}(${fn} () {${prologue.join(" ")}${applyEdits(code, edits)}\n})`;
+  return {
+    code: kind === "sync"
+      ? `${open}${prologue.join(" ")}\n${edited}\n}`
+      : `${open} (${fn} () {${prologue.join(" ")}\n${edited}\n}) }`,
+    lets: uniq(lets),
+    consts: uniq(consts),
+    globals: uniq(globals),
+  };
 }

@@ -2,21 +2,50 @@ import { assert, assertEquals, assertInstanceOf, assertMatch, assertThrows } fro
 import { InputSyntaxError, plan } from "../repl/transform.ts";
 
 const resolve = (s: string) => `resolved:${s}`;
+const opts = { resolve, hook: "H" };
 
-Deno.test("transform: input without top-level await or yield runs as it is", () => {
-  assertEquals(plan("1 + 2"), { kind: "sync", code: "1 + 2", final: "value" });
-  assertEquals(plan("let x = 1").kind, "sync");
+Deno.test("transform: input without top-level await or yield runs in the scope as it is", () => {
+  assertEquals(plan("1 + 2", opts), {
+    kind: "sync",
+    final: "value",
+    code: "with (H.scope) {\n1 + 2\n}",
+    lets: [],
+    consts: [],
+    globals: [],
+  });
   assertEquals(plan("x = 2").final, "assignment");
   assertEquals(plan("let y = 3").final, "none");
 });
 
+Deno.test("transform: declarations become assignments to the scope; the names are reported", () => {
+  const p = plan(
+    "let x = 1, y; const {a, b: [c]} = o; class K {}; var v = 2; function f() {}",
+    opts,
+  );
+  assertEquals(p.kind, "sync");
+  assertEquals(p.lets, ["x", "y", "a", "c", "K"]);
+  assertEquals(p.consts, ["a", "c"]);
+  assertEquals(p.globals, ["v", "f"]);
+  assertEquals(
+    p.code,
+    `with (H.scope) {void (globalThis["f"] = f);\n` +
+      "void ((x = 1), void 0); void (({a, b: [c]} = o)); void (K = class K {});; var v = 2; function f() {}\n}",
+  );
+});
+
 Deno.test("transform: TypeScript types are stripped, yield* is kept", () => {
-  assertEquals(plan("let x: number = 1 as number").code, "let x = 1 ");
-  assertEquals(plan("interface P { x: number }").code.trim(), "");
+  assertEquals(
+    plan("let x: number = 1 as number", opts).code,
+    "with (H.scope) {\nvoid ((x = 1)); \n}",
+  );
+  assertEquals(
+    plan("interface P { x: number }").code,
+    "with (H.scope) {\n\n}".replace("H", 'globalThis[Symbol.for("yieldfrom.asyncio.repl")]'),
+  );
   const p = plan("const v: string = yield* sleep<string>(1, 'x')");
   assertEquals(p.kind, "generator");
   assertMatch(p.code, /yield\* sleep\(1, 'x'\)/);
-  assertMatch(plan("enum E { A, B }").code, /var E;/);
+  assertEquals(plan("enum E { A, B }").globals, ["E"]);
 });
 
 Deno.test("transform: unfinished input asks for more lines", () => {
@@ -40,23 +69,33 @@ Deno.test("transform: await and yield cannot be mixed in one input", () => {
   assertThrows(() => plan("await 1; yield* x"), InputSyntaxError, "both top-level await and yield");
 });
 
-Deno.test("transform: top-level await hoists declarations and returns the last expression", () => {
-  const p = plan("const a = await f(), {b, c: [d]} = g();\nclass K {}\nfunction h() {}\na + 1");
+Deno.test("transform: top-level await makes an async function returning [the last expression]", () => {
+  const p = plan(
+    "const a = await f(), {b, c: [d]} = g();\nclass K {}\nfunction h() {}\na + 1",
+    opts,
+  );
   assertEquals(p.kind, "async");
   assertEquals(p.final, "value");
-  assert(p.code.startsWith("let a, b, d, K; var h; (async function () {"), p.code);
-  assertMatch(p.code, /void \(\(a = await f\(\)\), \(\{b, c: \[d\]\} = g\(\)\)\);/);
-  assertMatch(p.code, /void \(K = class K \{\}\);/);
-  assertMatch(p.code, /globalThis\["h"\] = h;/);
-  assertMatch(p.code, /return \[a \+ 1\];\n\}\)$/);
-  // The input's lines stay where they were (line 2 of the input is line 2 of the code).
-  assertEquals(p.code.split("\n")[1], "void (K = class K {});");
+  assertEquals([p.lets, p.consts, p.globals], [["a", "b", "d", "K"], ["a", "b", "d"], ["h"]]);
+  assertEquals(
+    p.code,
+    `with (H.scope) { (async function () {void (globalThis["h"] = h);\n` +
+      "void ((a = await f()), ({b, c: [d]} = g()));\n" +
+      "void (K = class K {});\n" +
+      "function h() {}\n" +
+      "return [a + 1];\n}) }",
+  );
+  // var statements become assignments (the REPL makes the global first)
+  assertMatch(plan("var v = 1; await 0", opts).code, /void \(\(v = 1\)\); return \[await 0\];/);
 });
 
 Deno.test("transform: top-level yield makes a generator", () => {
-  const p = plan("let x = yield* sleep(1, 2)\nx");
+  const p = plan("let x = yield* sleep(1, 2)\nx", opts);
   assertEquals(p.kind, "generator");
-  assert(p.code.startsWith("let x; (function* () {"), p.code);
+  assertEquals(
+    p.code,
+    "with (H.scope) { (function* () {\nvoid ((x = yield* sleep(1, 2)));\nreturn [x];\n}) }",
+  );
   assertEquals(plan("yield").kind, "generator");
   // yield and await inside nested functions are not top-level
   assertEquals(plan("function* g() { yield 1 }").kind, "sync");
@@ -65,43 +104,43 @@ Deno.test("transform: top-level yield makes a generator", () => {
 });
 
 Deno.test("transform: static imports become dynamic imports of resolved specifiers", () => {
-  const p = plan(`import d, { a as b, "c-d" as e } from "./m.ts"; import * as ns from "x"`, {
-    resolve,
-  });
+  const p = plan(`import d, { a as b, "c-d" as e } from "./m.ts"; import * as ns from "x"`, opts);
   assertEquals(p.kind, "async");
-  assert(p.code.startsWith("let d, b, e, ns; "), p.code);
+  assertEquals(p.lets, ["d", "b", "e", "ns"]);
   assertMatch(
     p.code,
-    /const \$\$yf_m = \(await import\("resolved:\.\/m\.ts"\)\); d = \$\$yf_m\.default; b = \$\$yf_m\["a"\]; e = \$\$yf_m\["c-d"\];/,
+    /\{ const \$\$yf_m = \(await import\("resolved:\.\/m\.ts"\)\); d = \$\$yf_m\.default; b = \$\$yf_m\["a"\]; e = \$\$yf_m\["c-d"\]; \}/,
   );
   assertMatch(p.code, /ns = \$\$yf_m;/);
   assertMatch(
-    plan(`import "./side.ts"`, { resolve }).code,
+    plan(`import "./side.ts"`, opts).code,
     /\(await import\("resolved:\.\/side\.ts"\)\);/,
   );
   assertMatch(
-    plan(`import j from "./x.json" with { type: "json" }`, { resolve }).code,
+    plan(`import j from "./x.json" with { type: "json" }`, opts).code,
     /import\("resolved:\.\/x\.json", \{ with: \{ type: "json" \} \}\)/,
   );
   // type-only imports disappear
   assertEquals(plan(`import type { T } from "./m.ts"`).kind, "sync");
   // in a generator input, imports are waited for with yield*
   assertMatch(
-    plan(`import x from "./m.ts"; yield`, { resolve, hook: "H" }).code,
+    plan(`import x from "./m.ts"; yield`, opts).code,
     /yield\* H\.importModule\("resolved:\.\/m\.ts"\)/,
   );
 });
 
 Deno.test("transform: an input starting with { is an object when it can be", () => {
-  assertEquals(plan("{ a: 1 }"), { kind: "sync", code: "({ a: 1 }\n)", final: "value" });
-  assertEquals(plan("{ let q = 1; q }").kind, "sync");
-  assertEquals(plan("{ let q = 1; q }").code, "{ let q = 1; q }");
+  assertEquals(plan("{ a: 1 }", opts).code, "with (H.scope) {\n({ a: 1 }\n)\n}");
+  assertEquals(plan("{ a: 1 }").final, "value");
+  assertEquals(plan("{ let q = 1; q }", opts).code, "with (H.scope) {\n{ let q = 1; q }\n}");
   assertEquals(plan("{").kind, "incomplete");
 });
 
 Deno.test("transform: export before a declaration is dropped", () => {
-  assertEquals(plan("export const k = 1").code, "const k = 1");
-  assertMatch(plan("export function f() {}\nawait 0").code, /^var f; /);
+  const p = plan("export const k = 1", opts);
+  assertEquals([p.code, p.lets], ["with (H.scope) {\nvoid ((k = 1));\n}", ["k"]]);
+  assertEquals(plan("export function f() {}\nawait 0").globals, ["f"]);
+  assert(!plan("export class C {}", opts).code.includes("export"));
 });
 
 Deno.test("transform: blank input is empty", () => {
