@@ -250,7 +250,13 @@ export class Repl implements CommandHost {
       while (this.#queue.length > 0 && !this.#leaving) {
         const line = this.#queue.shift()!;
         this.#history?.add(line);
-        await this.#handleLine(line);
+        try {
+          await this.#handleLine(line);
+        } catch (e) {
+          // A bug of the REPL's own: say so, and go on.
+          this.#lastFailed = true;
+          this.#term.err(formatError(e, this.#colors, "Internal REPL error:") + "\n");
+        }
         if (this.#exitRequested) {
           void this.leave();
           return;

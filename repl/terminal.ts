@@ -58,6 +58,7 @@ export class Terminal {
   #erased = false;
   #redrawTimer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
+  #closed = false;
   #hooked: Array<[string, unknown]> = [];
 
   /** @param options See {@linkcode TerminalOptions}. */
@@ -82,6 +83,9 @@ export class Terminal {
         : undefined,
       prompt: "> ",
     } as readline.ReadLineOptions);
+    // Ctrl-D (or the end of piped input) can close readline while an input
+    // runs: nothing may touch it after that.
+    this.rl.on("close", () => (this.#closed = true));
   }
 
   /** Write text to stdout (results), above the prompt when it is shown. */
@@ -102,7 +106,7 @@ export class Terminal {
    * @param prompt `> ` or `... `.
    */
   prompt(prompt: string): void {
-    if (!this.tty) return;
+    if (!this.tty || this.#closed) return;
     this.rl.setPrompt(prompt);
     this.#promptShown = true;
     this.#erased = false;
@@ -133,7 +137,7 @@ export class Terminal {
   beginRun(): void {
     this.#running = true;
     this.#promptShown = false;
-    if (!this.tty) return;
+    if (!this.tty || this.#closed) return;
     this.rl.pause();
     try {
       Deno.stdin.setRaw(true, { cbreak: true });
@@ -145,7 +149,7 @@ export class Terminal {
   /** The input is done: back to line editing. */
   endRun(): void {
     this.#running = false;
-    if (!this.tty) return;
+    if (!this.tty || this.#closed) return;
     try {
       Deno.stdin.setRaw(false);
       (process.stdin as unknown as { setRawMode(on: boolean): void }).setRawMode(true);
@@ -206,6 +210,6 @@ export class Terminal {
     this.#redrawTimer = undefined;
     this.unhookConsole();
     this.#promptShown = false;
-    this.rl.close();
+    if (!this.#closed) this.rl.close();
   }
 }

@@ -192,16 +192,40 @@ export class PtyRepl {
     }
   }
 
-  /** Close stdin and wait for the process to end; returns its exit code. */
-  async close(): Promise<number> {
+  /**
+   * Close stdin and wait for the process to end; returns its exit code.
+   * A process still running after `timeoutMs` is killed and the test fails.
+   */
+  async close(timeoutMs = 10000): Promise<number> {
     try {
       await this.#writer.close();
     } catch {
       // already closed
     }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([
+      this.#child.status.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      try {
+        this.#child.kill("SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+    }
     const status = await this.#child.status;
     await this.#reading;
     if (this.#tempDir !== null) Deno.removeSync(this.#tempDir, { recursive: true });
+    this.#tempDir = null;
+    if (timedOut) {
+      throw new Error(
+        `the REPL did not exit within ${timeoutMs} ms; the terminal shows:\n${
+          JSON.stringify(this.text)
+        }`,
+      );
+    }
     return status.code;
   }
 
@@ -212,6 +236,6 @@ export class PtyRepl {
     } catch {
       // gone
     }
-    await this.close();
+    await this.close().catch(() => {});
   }
 }

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { History, HISTORY_SIZE } from "../repl/history.ts";
+import { History, HISTORY_SIZE, historyPath } from "../repl/history.ts";
 
 Deno.test("history: lines are appended to a 0600 file and loaded newest first", () => {
   const dir = Deno.makeTempDirSync({ dir: "/tmp" });
@@ -36,4 +36,28 @@ Deno.test("history: no path, no history", () => {
   const h = new History(null);
   h.add("x");
   assertEquals(h.load(), []);
+});
+
+Deno.test("history: YIELDFROM_REPL_HISTORY, else $XDG_STATE_HOME, else ~/.local/state", () => {
+  const names = ["YIELDFROM_REPL_HISTORY", "XDG_STATE_HOME", "HOME"];
+  const saved = names.map((n) => Deno.env.get(n));
+  try {
+    Deno.env.set("HOME", "/home/someone");
+    Deno.env.delete("XDG_STATE_HOME");
+    Deno.env.delete("YIELDFROM_REPL_HISTORY");
+    assertEquals(historyPath(), "/home/someone/.local/state/yieldfrom-asyncio/repl_history");
+    Deno.env.set("XDG_STATE_HOME", "/state");
+    assertEquals(historyPath(), "/state/yieldfrom-asyncio/repl_history");
+    Deno.env.set("YIELDFROM_REPL_HISTORY", "/elsewhere/h");
+    assertEquals(historyPath(), "/elsewhere/h");
+    Deno.env.delete("YIELDFROM_REPL_HISTORY");
+    Deno.env.delete("XDG_STATE_HOME");
+    Deno.env.delete("HOME");
+    assertEquals(historyPath(), null);
+  } finally {
+    names.forEach((n, i) => {
+      if (saved[i] === undefined) Deno.env.delete(n);
+      else Deno.env.set(n, saved[i]!);
+    });
+  }
 });

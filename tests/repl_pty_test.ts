@@ -17,8 +17,9 @@ async function withRepl(
   body: (r: PtyRepl) => Promise<void>,
   env: Record<string, string> = {},
   command?: string[],
+  args: string[] = [],
 ): Promise<PtyRepl> {
-  const r = PtyRepl.start([], env, command);
+  const r = PtyRepl.start(args, env, command);
   try {
     await body(r);
   } catch (e) {
@@ -241,4 +242,25 @@ Deno.test("repl pty: under deno task, one Ctrl-C (delivered twice) counts once",
     [Deno.execPath(), "task", "--quiet", "repl"],
   );
   assertEquals(await r.close(), 0);
+});
+
+Deno.test("repl pty: --eval runs first and stays interactive; colors unless --no-color", async () => {
+  for (const [args, colored] of [[[], true], [["--no-color"], false]] as const) {
+    const r = await withRepl(
+      async (r) => {
+        await r.expect("> ");
+        await r.send("'typed after'" + ENTER);
+        await r.expect("typed after");
+        await r.send(CTRL_D);
+      },
+      { NO_COLOR: "" },
+      undefined,
+      [...args, "--eval", "[1, 'a']"],
+    );
+    assertEquals(await r.close(), 0);
+    const shown = r.raw;
+    const value = colored ? `[ \x1b[33m1\x1b[39m, \x1b[32m"a"\x1b[39m ]` : `[ 1, "a" ]`;
+    assertStringIncludes(shown, `Ctrl-D to leave.\r\n${value}\r\n`);
+    assertEquals(shown.includes("\x1b[33m"), colored);
+  }
 });
