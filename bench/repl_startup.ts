@@ -90,13 +90,15 @@ for (const [what, cmd] of [["deno run repl/main.ts", repl], ["deno task repl", v
   );
 }
 
-const N = 500;
-const base = median(await Promise.all([0, 1, 2].map(() => piped("1\n"))));
+const N = 3000;
+const baseRuns: number[] = [];
+for (let i = 0; i < 5; i++) baseRuns.push(await piped("1\n"));
+const base = median(baseRuns);
 for (
   const line of ["1 + 1", "let x = 1", "await 0", "yield", "await sleep(0)", "yield* sleep(0)"]
 ) {
   const times: number[] = [];
-  for (let i = 0; i < 3; i++) times.push(await piped((line + "\n").repeat(N)));
+  for (let i = 0; i < 5; i++) times.push(await piped((line + "\n").repeat(N)));
   const per = (median(times) - base) / (N - 1);
   console.log(`per input ${JSON.stringify(line).padEnd(18)} ${(per * 1000).toFixed(0)} µs`);
 }
