@@ -1,19 +1,20 @@
 /**
- * Running code in the REPL's scope: every input is evaluated with a global
- * (indirect) `eval`, inside `with (scope) { … }` (see `transform.ts`). The
- * scope object holds what inputs declare with `let`, `const`, `class` and
- * `import`, so the bindings persist, closures made by one input see the
- * bindings of the next, and a name can be declared again. `var` and
- * `function` declarations are global variables, as at a script's top level.
+ * Running code in the REPL's global scope: each input is a script run with
+ * `node:vm`'s `runInThisContext`, so its top-level names live in the global
+ * scope like those of `<script>` tags: `let` bindings declared by one input
+ * are seen (and closed over) by the next. `transform.ts` turns declarations
+ * into assignments; this file declares the names first (`let a, b;`), once
+ * per name, which is what makes declaring a name again possible.
  *
  * Why not the inspector's `Runtime.evaluate({ replMode: true })`, which
  * Deno's own REPL uses: driven from JavaScript through `node:inspector`, it
  * made Deno 2.9.6 abort ("Invoke in DisallowJavascriptExecutionScope") about
- * once in a few thousand evaluations, when a garbage collection fell between
- * an evaluation and its reply.
+ * once in a few thousand evaluations.
  *
  * @module
  */
+
+import vm from "node:vm";
 
 /** The hook object every evaluation can reach: `globalThis[HOOK]`. */
 export const HOOK: unique symbol = Symbol.for("yieldfrom.asyncio.repl") as never;
@@ -23,105 +24,86 @@ export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown
 
 /** The names of an input's declarations (see `Plan` in `transform.ts`). */
 export interface Declarations {
-  /** `let`, `const`, `class`, `import` names. */
+  /** Let-like names (`let`, `const`, `class`, `import`). */
   lets: string[];
-  /** `const` names (read-only once the input has run). */
-  consts: string[];
   /** `var` and `function` names (global variables). */
   globals: string[];
 }
 
-const globalEval = eval;
+/** Where frames of code typed at the REPL say they are: `<repl>:LINE:COLUMN`. */
+export const FILENAME = "<repl>";
 
-/** Evaluates code in the REPL's scope. */
+const OPTIONS = {
+  filename: FILENAME,
+  displayErrors: false,
+  // `import()` in typed code resolves as in the main module (import map,
+  // `npm:`), relative paths from the working directory.
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+} as vm.RunningScriptOptions;
+
+/** Evaluates code in the global scope, remembering the names the REPL declared. */
 export class Evaluator {
-  /** The REPL's top-level bindings (`let`, `const`, `class`, `import`). */
-  readonly scope: Record<string, unknown> = Object.create(null);
-
-  constructor() {
-    const g = globalThis as unknown as Record<symbol, Record<string, unknown>>;
-    (g[HOOK] ??= {}).scope = this.scope;
-  }
+  /** Global lexical (`let`) bindings declared so far. */
+  readonly lexicals: Set<string> = new Set();
+  /** Global variables (`var`, `function`) declared so far. */
+  readonly globals: Set<string> = new Set();
 
   /**
-   * Declare an input's names before it runs: `let`-like names become scope
-   * bindings (`undefined` until assigned); `var` and `function` names lose
-   * any scope binding that would hide the global variable.
+   * Declare an input's names before it runs: each new let-like name once
+   * (`let a, b;`); with `asVar`, the `var` and `function` names too (an
+   * async input's code is a function, where they would be local).
    *
    * @param decl The input's declarations.
-   * @param makeGlobals Create the `var` names as globals now (an async
-   * input's `var` statements became assignments).
+   * @param asVar Declare the global names with `var`.
+   * @returns `{ ok: false }` when a name cannot be declared (a `var` of the
+   * same name exists that the REPL did not make).
    */
-  declare(decl: Declarations, makeGlobals: boolean): void {
-    const g = globalThis as unknown as Record<string, unknown>;
-    for (const name of decl.globals) {
-      delete this.scope[name];
-      if (makeGlobals && !(name in g)) g[name] = undefined;
+  declare(decl: Declarations, asVar: boolean): Outcome {
+    const fresh = decl.lets.filter((n) => !this.lexicals.has(n));
+    let code = "";
+    if (fresh.length > 0) code += `let ${fresh.join(", ")};`;
+    if (asVar && decl.globals.length > 0) code += `var ${decl.globals.join(", ")};`;
+    if (code !== "") {
+      const r = this.evaluate(code);
+      if (!r.ok) return r;
     }
-    for (const name of decl.lets) {
-      Object.defineProperty(this.scope, name, {
-        value: undefined,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    }
+    for (const n of fresh) this.lexicals.add(n);
+    for (const n of decl.globals) this.globals.add(n);
+    return { ok: true, value: undefined };
   }
 
   /**
-   * Make an input's `const` bindings read-only (assigning one throws
-   * `TypeError`, as for a `const`), once the input has run.
-   *
-   * @param consts The names.
-   */
-  seal(consts: string[]): void {
-    for (const name of consts) {
-      const desc = Object.getOwnPropertyDescriptor(this.scope, name);
-      if (desc === undefined || !("value" in desc)) continue;
-      const value = desc.value;
-      Object.defineProperty(this.scope, name, {
-        get: () => value,
-        set: () => {
-          throw new TypeError(`Assignment to constant variable '${name}'.`);
-        },
-        enumerable: true,
-        configurable: true,
-      });
-    }
-  }
-
-  /**
-   * Define a binding in the scope (it hides a global of the same name).
+   * Bind `name` to `value` as a global lexical binding, which hides a global
+   * object property of the same name (the host's stays on `globalThis`).
    *
    * @param name The name.
    * @param value Its value.
    */
   define(name: string, value: unknown): void {
-    Object.defineProperty(this.scope, name, {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    const hook = (globalThis as unknown as Record<symbol, Record<string, unknown>>)[HOOK] ??= {};
+    hook.value = value;
+    this.declare({ lets: [name], globals: [] }, false);
+    this.evaluate(`${name} = globalThis[Symbol.for("yieldfrom.asyncio.repl")].value;`);
+    hook.value = undefined;
   }
 
   /**
-   * Evaluate code made by `transform.ts`.
+   * Run code made by `transform.ts` as a script in the global scope.
    *
    * @param code The code.
    * @returns Its completion value, or what it threw.
    */
   evaluate(code: string): Outcome {
     try {
-      return { ok: true, value: globalEval(code) };
+      return { ok: true, value: vm.runInThisContext(code, OPTIONS) };
     } catch (error) {
       return { ok: false, error };
     }
   }
 
-  /** The names bound in the scope. */
+  /** The names declared at the REPL. */
   names(): string[] {
-    return Object.keys(this.scope);
+    return [...this.lexicals, ...this.globals];
   }
 
   /**
@@ -132,13 +114,18 @@ export class Evaluator {
    * @param chain Identifiers separated by dots.
    */
   propertyNames(chain: string): string[] {
-    const parts = chain.split(".");
-    let value: unknown = parts[0] in this.scope
-      ? this.#read(this.scope, parts[0])
-      : this.#read(globalThis, parts[0]);
-    for (const part of parts.slice(1)) {
-      if (value === null || value === undefined) return [];
-      value = this.#read(Object(value), part);
+    const [first, ...rest] = chain.split(".");
+    let value: unknown;
+    if (this.lexicals.has(first)) {
+      // Reading a let binding has no side effects.
+      const r = this.evaluate(first);
+      value = r.ok ? r.value : NOT_FOUND;
+    } else {
+      value = read(globalThis, first);
+    }
+    for (const part of rest) {
+      if (value === null || value === undefined || value === NOT_FOUND) return [];
+      value = read(Object(value), part);
     }
     if (value === null || value === undefined || value === NOT_FOUND) return [];
     const names = new Set<string>();
@@ -147,18 +134,16 @@ export class Evaluator {
     }
     return [...names];
   }
-
-  /** A data property's value, looking up the prototype chain; getters are not called. */
-  #read(obj: object, key: string): unknown {
-    for (let o: object | null = obj; o !== null; o = Object.getPrototypeOf(o)) {
-      const desc = Object.getOwnPropertyDescriptor(o, key);
-      if (desc === undefined) continue;
-      // A const binding of the scope is an accessor the REPL made: safe to read.
-      if (o === this.scope) return (this.scope as Record<string, unknown>)[key];
-      return "value" in desc ? desc.value : NOT_FOUND;
-    }
-    return NOT_FOUND;
-  }
 }
 
 const NOT_FOUND = Symbol("not found");
+
+/** A data property's value, looking up the prototype chain; getters are not called. */
+function read(obj: object, key: string): unknown {
+  for (let o: object | null = obj; o !== null; o = Object.getPrototypeOf(o)) {
+    const desc = Object.getOwnPropertyDescriptor(o, key);
+    if (desc === undefined) continue;
+    return "value" in desc ? desc.value : NOT_FOUND;
+  }
+  return NOT_FOUND;
+}

@@ -67,24 +67,8 @@ function isMachinery(line: string): boolean {
 }
 
 /**
- * A frame of code typed at the REPL, as `<repl>:LINE:COLUMN` (the input's
- * own line: its code starts on the second line of what was evaluated).
- */
-function replFrame(line: string): string {
-  return line
-    .replace(
-      /^(\s+at (?:async )?)eval \(eval at [^\n]*?, <anonymous>:(\d+):(\d+)\)$/,
-      (_m, at: string, l: string, c: string) => `${at}<repl>:${Number(l) - 1}:${c}`,
-    )
-    .replace(
-      /\(eval at [^\n]*?, <anonymous>:(\d+):(\d+)\)$/,
-      (_m, l: string, c: string) => `(<repl>:${Number(l) - 1}:${c})`,
-    );
-}
-
-/**
- * An error's stack without the REPL's frames: its own files, the eval
- * call that evaluated the input, and the loop frames below the user's code.
+ * An error's stack without the REPL's frames: its own files, the `node:vm`
+ * call that ran the input, and the loop frames below the user's code.
  *
  * @param stack `error.stack`.
  * @returns The cleaned stack.
@@ -95,12 +79,11 @@ export function cleanStack(stack: string): string {
   if (firstFrame < 0) return stack;
   const head = lines.slice(0, firstFrame);
   let frames = lines.slice(firstFrame);
-  // Frames of the REPL itself, Deno's promise-job machinery, the
-  // generator-resumption frames V8 adds, and the eval call running an input.
-  frames = frames.map(replFrame).filter((l) =>
+  // Frames of the REPL itself, Deno's promise-job machinery, and the
+  // generator-resumption frames V8 adds.
+  frames = frames.filter((l) =>
     !l.includes(REPL_DIR) && !l.includes("(ext:core/") &&
-    !/^\s+at \S+\.(next|throw|return) \(<anonymous>\)$/.test(l) &&
-    !/^\s+at eval \(<anonymous>\)$/.test(l)
+    !/^\s+at \S+\.(next|throw|return) \(<anonymous>\)$/.test(l)
   );
   while (frames.length > 0 && isMachinery(frames[frames.length - 1])) frames.pop();
   return [...head, ...frames].join("\n");

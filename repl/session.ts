@@ -190,8 +190,8 @@ export class Repl implements CommandHost {
     hook.exports = asyncio;
     g.asyncio = asyncio;
     for (const [name, value] of Object.entries(asyncio)) {
-      // A name the host already has (a global Event, say) is bound in the
-      // REPL's scope instead: the host's stays reachable through globalThis.
+      // A name the host already has (a global Event, say) is a global let
+      // binding instead: the host's stays reachable through globalThis.
       if (name in globalThis) this.#evaluator.define(name, value);
       else g[name] = value;
     }
@@ -331,7 +331,11 @@ export class Repl implements CommandHost {
     const { plan } = await this.#loadTransform();
     let p: Plan;
     try {
-      p = plan(source, { resolve: this.#resolve });
+      p = plan(source, {
+        resolve: this.#resolve,
+        lexicals: this.#evaluator.lexicals,
+        globals: this.#evaluator.globals,
+      });
     } catch (e) {
       return this.#report({ ok: false, error: e });
     }
@@ -347,8 +351,8 @@ export class Repl implements CommandHost {
     let outcome: Outcome;
     this.#beginRun();
     try {
-      this.#evaluator.declare(p, p.kind !== "sync");
-      outcome = this.#evaluator.evaluate(p.code);
+      outcome = this.#evaluator.declare(p, p.kind !== "sync");
+      if (outcome.ok) outcome = this.#evaluator.evaluate(p.code);
       if (outcome.ok && p.kind !== "sync") {
         const fn = outcome.value as () => unknown;
         Object.defineProperty(fn, "name", { value: "<module>" });
@@ -374,7 +378,6 @@ export class Repl implements CommandHost {
         outcome = await this.#runTask(task, !(v instanceof Future));
       }
     } finally {
-      this.#evaluator.seal(p.consts);
       this.#endRun();
     }
     return this.#report(outcome);

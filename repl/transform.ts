@@ -1,22 +1,22 @@
 /**
  * From what was typed to code the REPL can run: strip TypeScript (sucrase),
  * tell unfinished input from a syntax error, find top-level `await` /
- * `yield` (acorn), and turn top-level declarations into assignments to the
- * REPL's scope object, which every input runs inside (`with (scope) {…}`),
- * so bindings persist from one input to the next and can be declared again.
- * (The technique of Node's `lib/internal/repl/await.js`, with a scope object
- * instead of the inspector's REPL mode.)
+ * `yield` (acorn), and turn top-level `let`/`const`/`class`/`import`
+ * declarations into assignments to global lexical bindings that the REPL
+ * declares first (`let a, b;`), so every name persists from one input to the
+ * next and can be declared again (the hoisting of Node's
+ * `lib/internal/repl/await.js`).
  *
- * - `sync`: no top-level `await`/`yield`: `with (scope) { …code… }`, whose
- *   completion value is the input's value.
+ * - `sync`: no top-level `await`/`yield`: the code, whose completion value
+ *   is the input's value.
  * - `async`: top-level `await` (or a static `import`):
- *   `with (scope) { (async function () { …body…; return [lastExpression]; }) }`
+ *   `(async function () { …body…; return [lastExpression]; })`
  *   (the value is returned in an array: an async function would wait for a
  *   Task or Promise it returns, and an assignment's value must not be).
  * - `generator`: top-level `yield*` / `yield`: the same with `function*`, run
  *   as a generator coroutine.
  *
- * The input's first line is line 2 of the code (line 1 opens the scope).
+ * Line numbers in the code are the input's.
  *
  * @module
  */
@@ -50,22 +50,30 @@ export interface Plan {
   code: string;
   /** See {@linkcode FinalKind}. */
   final: FinalKind;
-  /** Names declared with `let`, `const`, `class` or `import`: made in the scope before the input runs. */
+  /**
+   * Names declared with `let`, `const`, `class` or `import`: the REPL
+   * declares them (`let a, b;`) before the input runs, which assigns them.
+   */
   lets: string[];
-  /** Of {@linkcode lets}, those declared with `const`: read-only once the input has run. */
-  consts: string[];
-  /** Names declared with `var` or `function`: global variables (a scope binding of the same name goes). */
+  /**
+   * Names declared with `var` or `function`: global variables. (Those of an
+   * async or generator input are declared first too: its code is a function.)
+   */
   globals: string[];
 }
 
-const NOTHING = { lets: [], consts: [], globals: [] };
+const NOTHING = { lets: [], globals: [] };
 
 /** Options of {@linkcode plan}. */
 export interface PlanOptions {
   /** Turn an import specifier into an absolute one (relative paths, import-map names). */
   resolve?: (specifier: string) => string;
-  /** An expression that evaluates to the REPL hook object (its `scope`, its `importModule`). */
+  /** An expression that evaluates to the REPL hook object (its `importModule`). */
   hook?: string;
+  /** Names the REPL has declared as lexical bindings (`let`) so far. */
+  lexicals?: ReadonlySet<string>;
+  /** Names that are global variables (`var`, `function`) declared at the REPL so far. */
+  globals?: ReadonlySet<string>;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -270,11 +278,12 @@ function hoist(
   final: FinalKind,
   exportEdits: Edit[],
   options: PlanOptions,
-): { code: string; lets: string[]; consts: string[]; globals: string[] } {
+): { code: string; lets: string[]; globals: string[] } {
   const wrapped = PREFIX + code + SUFFIX;
   const text = (node: Node): string => wrapped.slice(node.start, node.end);
+  const lexicals = options.lexicals ?? new Set<string>();
+  const knownGlobals = options.globals ?? new Set<string>();
   const lets: string[] = [];
-  const consts: string[] = [];
   const globals: string[] = [];
   const prologue: string[] = [];
   const edits: Edit[] = [...exportEdits];
@@ -287,24 +296,28 @@ function hoist(
     }
     return kind === "async" ? `(await import(${args}))` : `(yield* ${hook}.importModule(${args}))`;
   };
+  // A let-like name that is already a global variable stays one (a global
+  // lexical binding cannot shadow a var), and the other way round.
+  const lexical = (name: string): void => {
+    if (!knownGlobals.has(name)) lets.push(name);
+  };
 
-  const declare = (stmt: Node, decl: Node): void => {
+  const declare = (decl: Node): void => {
     const names: string[] = [];
     for (const d of decl.declarations) patternNames(d.id, names);
-    if (decl.kind === "var") {
+    if (decl.kind === "var" && !names.some((n) => lexicals.has(n))) {
       globals.push(...names);
-      // In a sync input a var statement stays as it is (a global variable).
+      // In a sync input a var statement stays as it is.
       if (kind === "sync") return;
     } else {
-      lets.push(...names);
-      if (decl.kind === "const") consts.push(...names);
+      names.forEach(lexical);
     }
     edits.push([decl.start, decl.declarations[0].start, "void ("]);
     for (const d of decl.declarations) {
       edits.push([d.start, d.end, d.init ? `(${text(d)})` : "void 0"]);
     }
     const lastDecl = decl.declarations[decl.declarations.length - 1];
-    edits.push([lastDecl.end, stmt.end, ");"]);
+    edits.push([lastDecl.end, decl.end, ");"]);
   };
 
   for (let i = 0; i < body.length; i++) {
@@ -313,24 +326,31 @@ function hoist(
     if (stmt.type === "ExportNamedDeclaration" && stmt.declaration) decl = stmt.declaration;
     switch (decl.type) {
       case "VariableDeclaration":
-        declare(stmt, decl);
+        declare(decl);
         break;
       case "ClassDeclaration":
-        lets.push(decl.id.name);
+        lexical(decl.id.name);
         edits.push([decl.start, decl.start, `void (${decl.id.name} = `]);
-        edits.push([decl.end, stmt.end, ");"]);
+        edits.push([decl.end, decl.end, ");"]);
         break;
-      case "FunctionDeclaration":
-        // Declared inside the scope's block (or the input's function), it is
-        // copied out to a global variable at the start, as a script's
-        // function declarations are hoisted.
-        globals.push(decl.id.name);
-        prologue.push(`void (globalThis[${JSON.stringify(decl.id.name)}] = ${decl.id.name});`);
+      case "FunctionDeclaration": {
+        const name = decl.id.name;
+        if (lexicals.has(name)) {
+          // Already a let-like binding: assign the function to it.
+          edits.push([decl.start, decl.start, `void (${name} = `]);
+          edits.push([decl.end, decl.end, ");"]);
+          break;
+        }
+        globals.push(name);
+        // Inside an async input's function, copy it out at the start, as a
+        // script's function declarations are hoisted.
+        if (kind !== "sync") prologue.push(`void (globalThis[${JSON.stringify(name)}] = ${name});`);
         break;
+      }
       case "ImportDeclaration": {
         const parts: string[] = [];
         for (const s of decl.specifiers) {
-          lets.push(s.local.name);
+          lexical(s.local.name);
           if (s.type === "ImportDefaultSpecifier") {
             parts.push(`${s.local.name} = $$yf_m.default;`);
           } else if (s.type === "ImportNamespaceSpecifier") {
@@ -356,14 +376,11 @@ function hoist(
   }
   const uniq = (xs: string[]) => [...new Set(xs)];
   const edited = applyEdits(code, edits);
-  const open = `with (${hook}.scope) {`;
   const fn = kind === "async" ? "async function" : "function*";
   return {
-    code: kind === "sync"
-      ? `${open}${prologue.join(" ")}\n${edited}\n}`
-      : `${open} (${fn} () {${prologue.join(" ")}\n${edited}\n}) }`,
+    // The input's first line shares the code's first line, so line numbers are the input's.
+    code: kind === "sync" ? edited : `(${fn} () {${prologue.join(" ")}${edited}\n})`,
     lets: uniq(lets),
-    consts: uniq(consts),
     globals: uniq(globals),
   };
 }

@@ -60,6 +60,46 @@ Deno.test("repl piped: values, TypeScript, re-declarable bindings, continuation 
   assertEquals(r.code, 0);
 });
 
+Deno.test("repl piped: bindings are shared by later inputs and keep their kind", async () => {
+  const r = await runPiped(input(
+    "let count = 0",
+    "const inc = () => ++count",
+    "inc(); inc()",
+    "count",
+    "count = 10; inc()",
+    // a function declared, then declared again as a let, and back
+    "function twice(x: number) { return 2 * x }",
+    "let twice = 5",
+    "twice",
+    "let later = 1",
+    "function later() { return 'fn' }",
+    "later()",
+    // async inputs declare into the same scope
+    "let fromAsync = await Promise.resolve(7)",
+    "var fromVar = await Promise.resolve(8)",
+    "[fromAsync, fromVar, globalThis.fromVar]",
+    "typeof globalThis.count",
+  ));
+  assertEquals(r.stderr, "");
+  assertEquals(lines(r.stdout), [
+    "undefined",
+    "undefined",
+    "2",
+    "2",
+    "11",
+    "undefined",
+    "undefined",
+    "5",
+    "undefined",
+    "undefined",
+    `"fn"`,
+    "undefined",
+    "undefined",
+    "[ 7, 8, 8 ]",
+    `"undefined"`,
+  ]);
+});
+
 Deno.test("repl piped: asyncio and every name it exports are in scope", async () => {
   const r = await runPiped(input(
     "typeof asyncio.sleep",
@@ -297,7 +337,7 @@ Deno.test("repl piped: commands .help .tasks .cancel .load .clear", async () => 
   }
 });
 
-Deno.test("repl piped: static imports (relative, import map, npm, node:, JSON)", async () => {
+Deno.test("repl piped: static and dynamic imports (relative, import map, npm, node:, JSON)", async () => {
   const dir = Deno.makeTempDirSync({ dir: "/tmp" });
   try {
     Deno.writeTextFileSync(
@@ -315,6 +355,7 @@ Deno.test("repl piped: static imports (relative, import map, npm, node:, JSON)",
       "config.name",
       `import { greeting as g2 } from "${dir}/m.ts"; yield`,
       "g2",
+      `(await import("./deno.json", { with: { type: "json" } })).default.name`,
     ));
     assertEquals(r.stderr, "");
     assertEquals(lines(r.stdout), [
@@ -328,6 +369,7 @@ Deno.test("repl piped: static imports (relative, import map, npm, node:, JSON)",
       `"@yieldfrom/asyncio"`,
       "undefined",
       `"hi"`,
+      `"@yieldfrom/asyncio"`,
     ]);
   } finally {
     Deno.removeSync(dir, { recursive: true });

@@ -4,44 +4,45 @@ import { InputSyntaxError, plan } from "../repl/transform.ts";
 const resolve = (s: string) => `resolved:${s}`;
 const opts = { resolve, hook: "H" };
 
-Deno.test("transform: input without top-level await or yield runs in the scope as it is", () => {
+Deno.test("transform: input without top-level await or yield runs as it is", () => {
   assertEquals(plan("1 + 2", opts), {
     kind: "sync",
     final: "value",
-    code: "with (H.scope) {\n1 + 2\n}",
+    code: "1 + 2",
     lets: [],
-    consts: [],
     globals: [],
   });
   assertEquals(plan("x = 2").final, "assignment");
   assertEquals(plan("let y = 3").final, "none");
 });
 
-Deno.test("transform: declarations become assignments to the scope; the names are reported", () => {
+Deno.test("transform: let-like declarations become assignments; the names are reported", () => {
   const p = plan(
     "let x = 1, y; const {a, b: [c]} = o; class K {}; var v = 2; function f() {}",
     opts,
   );
   assertEquals(p.kind, "sync");
   assertEquals(p.lets, ["x", "y", "a", "c", "K"]);
-  assertEquals(p.consts, ["a", "c"]);
   assertEquals(p.globals, ["v", "f"]);
   assertEquals(
     p.code,
-    `with (H.scope) {void (globalThis["f"] = f);\n` +
-      "void ((x = 1), void 0); void (({a, b: [c]} = o)); void (K = class K {});; var v = 2; function f() {}\n}",
+    "void ((x = 1), void 0); void (({a, b: [c]} = o)); void (K = class K {});; var v = 2; function f() {}",
   );
 });
 
+Deno.test("transform: a name keeps the kind of binding it already has", () => {
+  const p = plan("function f() {}; var v = 1; let g = 2", {
+    lexicals: new Set(["f", "v"]),
+    globals: new Set(["g"]),
+  });
+  // f and v are let bindings already: assigned; g is a global variable: assigned, not declared
+  assertEquals(p.code, "void (f = function f() {});; void ((v = 1)); void ((g = 2));");
+  assertEquals([p.lets, p.globals], [["v"], []]);
+});
+
 Deno.test("transform: TypeScript types are stripped, yield* is kept", () => {
-  assertEquals(
-    plan("let x: number = 1 as number", opts).code,
-    "with (H.scope) {\nvoid ((x = 1)); \n}",
-  );
-  assertEquals(
-    plan("interface P { x: number }").code,
-    "with (H.scope) {\n\n}".replace("H", 'globalThis[Symbol.for("yieldfrom.asyncio.repl")]'),
-  );
+  assertEquals(plan("let x: number = 1 as number", opts).code, "void ((x = 1)); ");
+  assertEquals(plan("interface P { x: number }").code, "");
   const p = plan("const v: string = yield* sleep<string>(1, 'x')");
   assertEquals(p.kind, "generator");
   assertMatch(p.code, /yield\* sleep\(1, 'x'\)/);
@@ -76,26 +77,27 @@ Deno.test("transform: top-level await makes an async function returning [the las
   );
   assertEquals(p.kind, "async");
   assertEquals(p.final, "value");
-  assertEquals([p.lets, p.consts, p.globals], [["a", "b", "d", "K"], ["a", "b", "d"], ["h"]]);
+  assertEquals([p.lets, p.globals], [["a", "b", "d", "K"], ["h"]]);
+  // the input's lines stay the code's lines
   assertEquals(
     p.code,
-    `with (H.scope) { (async function () {void (globalThis["h"] = h);\n` +
+    `(async function () {void (globalThis["h"] = h);` +
       "void ((a = await f()), ({b, c: [d]} = g()));\n" +
       "void (K = class K {});\n" +
       "function h() {}\n" +
-      "return [a + 1];\n}) }",
+      "return [a + 1];\n})",
   );
-  // var statements become assignments (the REPL makes the global first)
-  assertMatch(plan("var v = 1; await 0", opts).code, /void \(\(v = 1\)\); return \[await 0\];/);
+  // var statements become assignments (the REPL declares the var first)
+  assertEquals(
+    plan("var v = 1; await 0", opts).code,
+    "(async function () {void ((v = 1)); return [await 0];\n})",
+  );
 });
 
 Deno.test("transform: top-level yield makes a generator", () => {
   const p = plan("let x = yield* sleep(1, 2)\nx", opts);
   assertEquals(p.kind, "generator");
-  assertEquals(
-    p.code,
-    "with (H.scope) { (function* () {\nvoid ((x = yield* sleep(1, 2)));\nreturn [x];\n}) }",
-  );
+  assertEquals(p.code, "(function* () {void ((x = yield* sleep(1, 2)));\nreturn [x];\n})");
   assertEquals(plan("yield").kind, "generator");
   // yield and await inside nested functions are not top-level
   assertEquals(plan("function* g() { yield 1 }").kind, "sync");
@@ -130,15 +132,15 @@ Deno.test("transform: static imports become dynamic imports of resolved specifie
 });
 
 Deno.test("transform: an input starting with { is an object when it can be", () => {
-  assertEquals(plan("{ a: 1 }", opts).code, "with (H.scope) {\n({ a: 1 }\n)\n}");
+  assertEquals(plan("{ a: 1 }", opts).code, "({ a: 1 }\n)");
   assertEquals(plan("{ a: 1 }").final, "value");
-  assertEquals(plan("{ let q = 1; q }", opts).code, "with (H.scope) {\n{ let q = 1; q }\n}");
+  assertEquals(plan("{ let q = 1; q }", opts).code, "{ let q = 1; q }");
   assertEquals(plan("{").kind, "incomplete");
 });
 
 Deno.test("transform: export before a declaration is dropped", () => {
   const p = plan("export const k = 1", opts);
-  assertEquals([p.code, p.lets], ["with (H.scope) {\nvoid ((k = 1));\n}", ["k"]]);
+  assertEquals([p.code, p.lets], ["void ((k = 1));", ["k"]]);
   assertEquals(plan("export function f() {}\nawait 0").globals, ["f"]);
   assert(!plan("export class C {}", opts).code.includes("export"));
 });
