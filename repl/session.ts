@@ -28,7 +28,7 @@ import { History } from "./history.ts";
 import { makeCompleter } from "./completion.ts";
 import { type Colors, colors, formatError, formatValue } from "./format.ts";
 import { type CommandHost, COMMANDS, isCommand, runCommand } from "./commands.ts";
-import { DEDUPE_MS } from "./watchdog.ts";
+import { BEAT_MS, DEDUPE_MS } from "./watchdog.ts";
 
 /** Options of {@linkcode Repl}. */
 export interface ReplOptions {
@@ -116,7 +116,8 @@ export class Repl implements CommandHost {
   #leaving: Promise<void> | null = null;
   #exitRequested = false;
   #lastSigint = -Infinity;
-  #handled = new Int32Array(new SharedArrayBuffer(4));
+  /** Shared with the watchdog: [0] the last beat (Date.now()), [1] 1 while an input runs. */
+  #heart = new BigInt64Array(new SharedArrayBuffer(16));
   #worker: Worker | null = null;
   #keepAlive: ReturnType<typeof setInterval> | undefined;
 
@@ -385,12 +386,18 @@ export class Repl implements CommandHost {
 
   #beginRun(): void {
     this.#term.beginRun();
-    this.#keepAlive ??= setInterval(() => {}, 1 << 30);
+    // The beat tells the watchdog this thread is alive (and keeps the
+    // process alive while the input waits for nothing of the host's).
+    const beat = (): void => void Atomics.store(this.#heart, 0, BigInt(Date.now()));
+    beat();
+    Atomics.store(this.#heart, 1, 1n);
+    this.#keepAlive ??= setInterval(beat, BEAT_MS);
   }
 
   #endRun(): void {
     if (this.#keepAlive !== undefined) clearInterval(this.#keepAlive);
     this.#keepAlive = undefined;
+    Atomics.store(this.#heart, 1, 0n);
     this.#term.endRun();
   }
 
@@ -460,7 +467,6 @@ export class Repl implements CommandHost {
   // --- Ctrl-C ----------------------------------------------------------------------
 
   #onSignal = (): void => {
-    Atomics.add(this.#handled, 0, 1);
     const now = performance.now();
     if (now - this.#lastSigint < DEDUPE_MS) return;
     this.#lastSigint = now;
@@ -494,7 +500,7 @@ export class Repl implements CommandHost {
         const g = globalThis as unknown as Record<symbol, Record<string, unknown>>;
         g[HOOK].watchdogReady = true;
       };
-      w.postMessage(this.#handled.buffer);
+      w.postMessage(this.#heart.buffer);
       this.#worker = w;
     } catch {
       // no workers here: a runaway loop can still be ended from outside

@@ -171,6 +171,41 @@ Deno.test("repl pty: Ctrl-C cancels the running input, not background tasks; at 
   assertEquals(await r.close(), 0);
 });
 
+Deno.test("repl pty: Ctrl-C while waiting for an existing task stops the wait, not the task; a body stuck on a host promise is left to finish", async () => {
+  const r = await withRepl(async (r) => {
+    await r.expect("> ");
+    await r.send("const kept = createTask(sleep(100), { name: 'kept' })" + ENTER);
+    await r.expect("undefined\n");
+    await r.expect("> ");
+    await r.send("console.log('waiting'); kept" + ENTER);
+    await r.expect("waiting\n");
+    await r.send(CTRL_C);
+    await r.expect("CancelledError\n");
+    await r.expect("> ");
+    await r.send("kept.done()" + ENTER);
+    await r.expect("false\n");
+    await r.expect("> ");
+    // an async body awaiting a host promise cannot be interrupted mid-await
+    await wait(400);
+    await r.send(
+      "console.log('hosted'); await new Promise((resolve) => setTimeout(resolve, 1500))" + ENTER,
+    );
+    await r.expect("hosted\n");
+    await r.send(CTRL_C);
+    await r.expect(/Task-\d+ has not finished cancelling; it goes on in the background\n/);
+    await r.expect("CancelledError\n");
+    await r.expect("> ");
+    await r.send(".tasks" + ENTER);
+    await r.expect(
+      /2 pending tasks:\n {2}kept \(pending\)[^]*Task-\d+ \(cancelling\): <module>\(\) defined at <input 4>/,
+    );
+    await r.expect("> ");
+    await r.send(CTRL_D);
+    await r.expect("cancelled ");
+  });
+  assertEquals(await r.close(), 0);
+});
+
 Deno.test("repl pty: what background tasks print appears above the prompt; the typed line is redrawn", async () => {
   const r = await withRepl(async (r) => {
     await r.expect("> ");
@@ -212,10 +247,15 @@ Deno.test("repl pty: a second Ctrl-C ends a runaway synchronous loop", async () 
     }
     await r.send("console.log('spinning'); while (true) {}" + ENTER);
     await r.expect("spinning\n");
+    await wait(500); // the watchdog finds the REPL stuck when its beat is 300 ms old
     await r.send(CTRL_C);
-    await wait(400);
+    await r.expect(
+      "KeyboardInterrupt: the input is stuck in synchronous code and cannot be cancelled; " +
+        "press Ctrl-C again to end the REPL",
+    );
+    await wait(300);
     await r.send(CTRL_C);
-    await r.expect("KeyboardInterrupt: the input is stuck in synchronous code");
+    await r.expect("KeyboardInterrupt: ending the REPL");
   });
   const code = await r.close();
   assert(code !== 0, `exit status ${code}`);
