@@ -57,7 +57,6 @@ export class Terminal {
   #promptShown = false;
   #erased = false;
   #redrawTimer: ReturnType<typeof setTimeout> | undefined;
-  #running = false;
   #closed = false;
   #hooked: Array<[string, unknown]> = [];
 
@@ -127,7 +126,7 @@ export class Terminal {
 
   /** Clear the screen. */
   clearScreen(): void {
-    if (this.tty) Deno.stdout.writeSync(encoder.encode("\x1b[H\x1b[2J\x1b[3J"));
+    if (this.tty) Deno.stdout.writeSync(encoder.encode("\x1b[H\x1b[2J"));
   }
 
   /**
@@ -135,7 +134,6 @@ export class Terminal {
    * SIGINT without echoing what is typed meanwhile.
    */
   beginRun(): void {
-    this.#running = true;
     this.#promptShown = false;
     if (!this.tty || this.#closed) return;
     this.rl.pause();
@@ -148,7 +146,6 @@ export class Terminal {
 
   /** The input is done: back to line editing. */
   endRun(): void {
-    this.#running = false;
     if (!this.tty || this.#closed) return;
     try {
       Deno.stdin.setRaw(false);
@@ -157,11 +154,6 @@ export class Terminal {
       // stdin closed
     }
     this.rl.resume();
-  }
-
-  /** Whether an input is running. */
-  get running(): boolean {
-    return this.#running;
   }
 
   /**
