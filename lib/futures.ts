@@ -46,6 +46,9 @@ export interface Driver {
 /** @internal The task whose async-function body is running (see {@linkcode Driver}). */
 export const driverStorage: AsyncLocalStorage<Driver> = new AsyncLocalStorage<Driver>();
 
+/** Futures whose repr is being computed (see `Future[REPR]`). */
+const inRepr = new Set<Future<unknown>>();
+
 /** @internal Marks a `then` callback that may settle without the loop. */
 const DIRECT: unique symbol = Symbol("direct");
 
@@ -513,9 +516,19 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     return info;
   }
 
-  /** Python's repr: `<Future pending>`, `<Future finished result=1>`... */
+  /**
+   * Python's repr: `<Future pending>`, `<Future finished result=1>`... A
+   * future found again inside its own repr (a task whose result is itself)
+   * prints as `...`, as `reprlib.recursive_repr` does.
+   */
   [REPR](): string {
-    return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
+    if (inRepr.has(this)) return "...";
+    inRepr.add(this);
+    try {
+      return `<${this.constructor.name} ${this._reprInfo().join(" ")}>`;
+    } finally {
+      inRepr.delete(this);
+    }
   }
 
   /** The repr. */
@@ -543,8 +556,17 @@ export function settleInto<T, R1, R2>(
 ): void {
   fut._loop._wantMicrotasks = true;
   if (fut._state === RESULT) {
+    let value: unknown;
     try {
-      resolve(onfulfilled ? onfulfilled(fut._result as T) : fut._result as R1);
+      value = promiseValue(fut._result, "await");
+    } catch (e) {
+      // The value cannot be delivered: the awaiting code gets the error
+      // (through onrejected: an `await` ignores the promise `then` returns).
+      rejectInto(e, resolve, reject, onrejected);
+      return;
+    }
+    try {
+      resolve(onfulfilled ? onfulfilled(value as T) : value as R1);
     } catch (e) {
       reject(e);
     }
@@ -557,6 +579,31 @@ export function settleInto<T, R1, R2>(
     error = e;
   }
   rejectInto(error, resolve, reject, onrejected);
+}
+
+/**
+ * @internal A value about to settle a promise. A promise adopts any thenable
+ * it is given, so a Future, Task or coroutine object as the value would be
+ * awaited in its place (a coroutine run as a new task, a task whose result
+ * is itself awaited forever): refuse it with an error that says what to do.
+ * A host promise is adopted, as JavaScript users expect.
+ */
+export function promiseValue(value: unknown, where: string): unknown {
+  if (
+    (value instanceof Future || isCoroutineObject(value)) &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  ) {
+    throw new TypeError(
+      `${where}: the result is ${describe(value)}, which a promise cannot carry (it would ` +
+        `await it instead); wait for it with yield* in a generator coroutine, or return it ` +
+        `inside an object or array`,
+    );
+  }
+  return value;
+}
+
+function isCoroutineObject(x: unknown): boolean {
+  return Object.prototype.toString.call(x) === "[object Generator]";
 }
 
 /** @internal Reject through `onrejected` if there is one. */

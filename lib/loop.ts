@@ -16,7 +16,7 @@
  */
 
 import { type Callback, Handle, reportCallbackError, TimerHandle } from "./handles.ts";
-import { _chainFuture, type Driver, EXCEPTION, Future, PENDING } from "./futures.ts";
+import { _chainFuture, type Driver, EXCEPTION, Future, PENDING, promiseValue } from "./futures.ts";
 import { Task, type TaskFactory, type TaskOptions } from "./tasks.ts";
 import {
   type AwaitableOrThunk,
@@ -547,7 +547,7 @@ export class EventLoop {
       fut.removeDoneCallback(onDone);
     }
     if (!fut.done()) throw new RuntimeError("Event loop stopped before Future completed.");
-    return fut.result();
+    return promiseValue(fut.result(), "runUntilComplete()") as T;
   }
 
   /**

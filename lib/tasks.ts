@@ -244,12 +244,24 @@ export class Task<T = unknown> extends Future<T> implements Driver {
       const info = coroInfo(this._coro);
       const name = `${info?.name ?? "<generator>"}()`;
       lines.push(info?.definedAt ? `${name} defined at ${info.definedAt}` : name);
-      if (this._waiter !== null) lines.push(`waiting for ${this._waiter[REPR]()}`);
-      const waiters = this._extra?.waiters ?? [];
-      for (const w of waiters) lines.push(`awaiting ${w[REPR]()}`);
+      for (const w of this._awaiting()) lines.push(`waiting for ${w[REPR]()}`);
     }
     const limit = options?.limit;
     return limit === undefined ? lines : lines.slice(0, Math.max(0, limit));
+  }
+
+  /**
+   * @internal What the task's code waits for: the future its coroutine
+   * yielded (not an async body's own promise, which is bookkeeping) and the
+   * futures its async code awaits.
+   */
+  _awaiting(): Future<unknown>[] {
+    const out: Future<unknown>[] = [];
+    const w = this._waiter;
+    if (w !== null && w._extra?.bridge !== true) out.push(w);
+    const waiters = this._extra?.waiters;
+    if (waiters !== undefined) out.push(...waiters);
+    return out;
   }
 
   /**

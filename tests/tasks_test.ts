@@ -1,4 +1,11 @@
-import { assert, assertEquals, assertInstanceOf, assertMatch, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertInstanceOf,
+  assertMatch,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
 import {
   CancelledError,
   type Coro,
@@ -681,4 +688,46 @@ Deno.test("a future's `yield*` protocol: the future yields itself, then returns"
   assertEquals(second.done, true);
   assertEquals(second.value, 3);
   loop.close();
+});
+
+Deno.test("a task whose result is itself has a finite repr (reprlib.recursive_repr)", async () => {
+  const [task] = await run(function* () {
+    const t = currentTask()!;
+    t.setName("self");
+    const inner = createTask(function* () {
+      return currentTask();
+    });
+    yield* inner;
+    return [inner];
+  });
+  assertMatch(String(task), /^<Task finished name='Task-\d+' coro=<.*> result=\.\.\.>$/);
+});
+
+Deno.test("a promise cannot carry a Task, Future or coroutine: a clear TypeError, no hang", async () => {
+  // A promise adopts thenables: run() resolving with a task would await it
+  // (forever, when the task's result is itself).
+  const err = await assertRejects(() =>
+    run(function* () {
+      return currentTask();
+    }), TypeError);
+  assertMatch(
+    err.message,
+    /^runUntilComplete\(\): the result is <Task .*>, which a promise cannot carry/,
+  );
+  const err2 = await assertRejects(() =>
+    run(async () => {
+      const fut = getRunningLoop().createFuture<unknown>();
+      fut.setResult(sleep(0));
+      return [await fut];
+    }), TypeError);
+  assertMatch(err2.message, /^await: the result is a generator object|^await: the result is/);
+  // A host promise as a result is adopted, as JavaScript does.
+  assertEquals(
+    await run(async () => {
+      const fut = getRunningLoop().createFuture<unknown>();
+      fut.setResult(Promise.resolve("adopted"));
+      return await fut;
+    }),
+    "adopted",
+  );
 });

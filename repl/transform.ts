@@ -1,0 +1,386 @@
+/**
+ * From what was typed to code the REPL can run: strip TypeScript (sucrase),
+ * tell unfinished input from a syntax error, find top-level `await` /
+ * `yield` (acorn), and turn top-level `let`/`const`/`class`/`import`
+ * declarations into assignments to global lexical bindings that the REPL
+ * declares first (`let a, b;`), so every name persists from one input to the
+ * next and can be declared again (the hoisting of Node's
+ * `lib/internal/repl/await.js`).
+ *
+ * - `sync`: no top-level `await`/`yield`: the code, whose completion value
+ *   is the input's value.
+ * - `async`: top-level `await` (or a static `import`):
+ *   `(async function () { …body…; return [lastExpression]; })`
+ *   (the value is returned in an array: an async function would wait for a
+ *   Task or Promise it returns, and an assignment's value must not be).
+ * - `generator`: top-level `yield*` / `yield`: the same with `function*`, run
+ *   as a generator coroutine.
+ *
+ * Line numbers in the code are the input's.
+ *
+ * @module
+ */
+
+import { transform as sucrase } from "sucrase";
+import { type Options, parse } from "acorn";
+import { base, recursive, type RecursiveVisitors } from "acorn-walk";
+import { InputSyntaxError } from "./syntax_error.ts";
+
+export { InputSyntaxError };
+
+/** What kind of code an input became. */
+export type PlanKind = "empty" | "incomplete" | "sync" | "async" | "generator";
+
+/**
+ * What the input's last statement is: an expression whose value is the
+ * input's value (`value`), an assignment (its value is printed, never run),
+ * or something else (`none`).
+ */
+export type FinalKind = "value" | "assignment" | "none";
+
+/** An input made ready to evaluate. */
+export interface Plan {
+  /** See {@linkcode PlanKind}. */
+  kind: PlanKind;
+  /**
+   * The code to evaluate (empty for `empty` and `incomplete`). For `async`
+   * and `generator`, it evaluates to a function whose result is `[value]`
+   * (or `undefined` when the input has no final expression).
+   */
+  code: string;
+  /** See {@linkcode FinalKind}. */
+  final: FinalKind;
+  /**
+   * Names declared with `let`, `const`, `class` or `import`: the REPL
+   * declares them (`let a, b;`) before the input runs, which assigns them.
+   */
+  lets: string[];
+  /**
+   * Names declared with `var` or `function`: global variables. (Those of an
+   * async or generator input are declared first too: its code is a function.)
+   */
+  globals: string[];
+}
+
+const NOTHING = { lets: [], globals: [] };
+
+/** Options of {@linkcode plan}. */
+export interface PlanOptions {
+  /** Turn an import specifier into an absolute one (relative paths, import-map names). */
+  resolve?: (specifier: string) => string;
+  /** An expression that evaluates to the REPL hook object (its `importModule`). */
+  hook?: string;
+  /** Names the REPL has declared as lexical bindings (`let`) so far. */
+  lexicals?: ReadonlySet<string>;
+  /** Names that are global variables (`var`, `function`) declared at the REPL so far. */
+  globals?: ReadonlySet<string>;
+}
+
+// deno-lint-ignore no-explicit-any
+type Node = any;
+
+const PREFIX = "(async function*(){";
+const SUFFIX = "\n})";
+
+const ACORN: Options = {
+  ecmaVersion: "latest",
+  sourceType: "script",
+  allowImportExportEverywhere: true,
+  allowHashBang: false,
+};
+
+/**
+ * Turn one input into a {@linkcode Plan}.
+ *
+ * @param source What was typed (all lines of a multi-line input).
+ * @param options Import resolution.
+ * @returns The plan; `incomplete` when more lines are needed.
+ * @throws {InputSyntaxError} When the input can never be valid.
+ */
+export function plan(source: string, options: PlanOptions = {}): Plan {
+  if (source.trim() === "") return { kind: "empty", code: "", final: "none", ...NOTHING };
+  // `{ a: 1 }` is an object, not a block (as in Node's and Deno's REPLs).
+  if (/^\s*\{/.test(source) && !/;\s*$/.test(source)) {
+    try {
+      const p = planSource(`(${source}\n)`, options);
+      if (p.kind !== "incomplete") return p;
+    } catch {
+      // not an expression: a block
+    }
+  }
+  return planSource(source, options);
+}
+
+function planSource(source: string, options: PlanOptions): Plan {
+  const stripped = stripTypes(source);
+  if (stripped === null) return { kind: "incomplete", code: "", final: "none", ...NOTHING };
+  const code = stripped;
+  let ast: Node;
+  try {
+    ast = parse(PREFIX + code + SUFFIX, ACORN);
+  } catch (e) {
+    const err = e as SyntaxError & { pos?: number; loc?: { line: number; column: number } };
+    const pos = (err.pos ?? 0) - PREFIX.length;
+    const message = err.message.replace(/\s*\(\d+:\d+\)$/, "");
+    if (pos >= code.length && !/^Unterminated (string|regular)/.test(message)) {
+      return { kind: "incomplete", code: "", final: "none", ...NOTHING };
+    }
+    const { line, column } = lineColumn(code, Math.max(0, pos));
+    throw new InputSyntaxError(message, source, line, column);
+  }
+  const body: Node[] = ast.body[0].expression.body.body;
+  const scan = scanTopLevel(body, code, source);
+  const last = body[body.length - 1];
+  let final: FinalKind = "none";
+  if (last?.type === "ExpressionStatement" && !last.directive) {
+    final = last.expression.type === "AssignmentExpression" ? "assignment" : "value";
+  }
+  if (scan.hasAwait && scan.hasYield) {
+    const { line, column } = lineColumn(code, scan.yieldPos);
+    throw new InputSyntaxError(
+      "an input cannot use both top-level await and yield; use one style per input " +
+        "(in generator style, wait for a promise with yield* wrap(promise))",
+      source,
+      line,
+      column,
+    );
+  }
+  const kind: PlanKind = scan.hasYield
+    ? "generator"
+    : scan.hasAwait || scan.hasImport
+    ? "async"
+    : "sync";
+  return { kind, final, ...hoist(kind, code, body, final, scan.exportEdits, options) };
+}
+
+/** The code without TypeScript, or `null` when the input is unfinished. */
+function stripTypes(source: string): string | null {
+  try {
+    return sucrase(source, {
+      transforms: ["typescript"],
+      disableESTransforms: true,
+      keepUnusedImports: true,
+    }).code;
+  } catch (e) {
+    const err = e as Error & { pos?: number; loc?: { line: number; column: number } };
+    const message = err.message.replace(/\s*\(\d+:\d+\)$/, "");
+    const pos = err.pos ?? 0;
+    if (/^Unterminated (template|comment)/.test(message) || pos >= source.length) return null;
+    const { line, column } = lineColumn(source, pos);
+    throw new InputSyntaxError(message, source, line, column);
+  }
+}
+
+function lineColumn(text: string, pos: number): { line: number; column: number } {
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const column = pos - (before.lastIndexOf("\n") + 1);
+  return { line, column };
+}
+
+interface Scan {
+  hasAwait: boolean;
+  hasYield: boolean;
+  hasImport: boolean;
+  yieldPos: number;
+  exportEdits: Edit[];
+}
+
+type Edit = [start: number, end: number, text: string];
+
+function scanTopLevel(body: Node[], code: string, source: string): Scan {
+  const scan: Scan = {
+    hasAwait: false,
+    hasYield: false,
+    hasImport: false,
+    yieldPos: 0,
+    exportEdits: [],
+  };
+  const fail = (node: Node, message: string): never => {
+    const { line, column } = lineColumn(code, node.start - PREFIX.length);
+    throw new InputSyntaxError(message, source, line, column);
+  };
+  const visitors: RecursiveVisitors<null> = {
+    Function() {
+      // code inside functions is not top-level
+    },
+    AwaitExpression(node: Node, st, c) {
+      scan.hasAwait = true;
+      c(node.argument, st);
+    },
+    YieldExpression(node: Node, st, c) {
+      if (!scan.hasYield) scan.yieldPos = node.start - PREFIX.length;
+      scan.hasYield = true;
+      if (node.argument) c(node.argument, st);
+    },
+    ForOfStatement(node: Node, st, c) {
+      if (node.await) scan.hasAwait = true;
+      base.ForOfStatement!(node, st, c);
+    },
+    ReturnStatement(node: Node) {
+      fail(node, "Illegal return statement (return is only valid inside functions)");
+    },
+  };
+  for (const stmt of body) {
+    if (stmt.type === "ImportDeclaration") {
+      scan.hasImport = true;
+      continue;
+    }
+    if (stmt.type === "ExportNamedDeclaration" && stmt.declaration && !stmt.source) {
+      scan.exportEdits.push([stmt.start, stmt.declaration.start, ""]);
+      recursive(stmt.declaration, null, visitors);
+      continue;
+    }
+    if (stmt.type.startsWith("Export")) {
+      fail(stmt, "export is not supported in the REPL; declare the name without export");
+    }
+    recursive(stmt, null, visitors);
+  }
+  return scan;
+}
+
+function applyEdits(code: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b[0] - a[0]);
+  let out = code;
+  for (const [start, end, text] of sorted) {
+    const s = start - PREFIX.length, e = end - PREFIX.length;
+    out = out.slice(0, s) + text + out.slice(e);
+  }
+  return out;
+}
+
+function patternNames(node: Node, out: string[]): void {
+  switch (node?.type) {
+    case "Identifier":
+      out.push(node.name);
+      break;
+    case "ObjectPattern":
+      for (const p of node.properties) {
+        patternNames(p.type === "RestElement" ? p.argument : p.value, out);
+      }
+      break;
+    case "ArrayPattern":
+      for (const el of node.elements) if (el) patternNames(el, out);
+      break;
+    case "RestElement":
+      patternNames(node.argument, out);
+      break;
+    case "AssignmentPattern":
+      patternNames(node.left, out);
+      break;
+  }
+}
+
+function hoist(
+  kind: "sync" | "async" | "generator",
+  code: string,
+  body: Node[],
+  final: FinalKind,
+  exportEdits: Edit[],
+  options: PlanOptions,
+): { code: string; lets: string[]; globals: string[] } {
+  const wrapped = PREFIX + code + SUFFIX;
+  const text = (node: Node): string => wrapped.slice(node.start, node.end);
+  const lexicals = options.lexicals ?? new Set<string>();
+  const knownGlobals = options.globals ?? new Set<string>();
+  const lets: string[] = [];
+  const globals: string[] = [];
+  const prologue: string[] = [];
+  const edits: Edit[] = [...exportEdits];
+  const resolve = options.resolve ?? ((s: string) => s);
+  const hook = options.hook ?? `globalThis[Symbol.for("yieldfrom.asyncio.repl")]`;
+  const importCall = (spec: string, attributes: Node[] | undefined): string => {
+    let args = JSON.stringify(resolve(spec));
+    if (attributes && attributes.length > 0) {
+      args += `, { with: { ${attributes.map(text).join(", ")} } }`;
+    }
+    return kind === "async" ? `(await import(${args}))` : `(yield* ${hook}.importModule(${args}))`;
+  };
+  // A let-like name that is already a global variable stays one (a global
+  // lexical binding cannot shadow a var), and the other way round.
+  const lexical = (name: string): void => {
+    if (!knownGlobals.has(name)) lets.push(name);
+  };
+
+  const declare = (decl: Node): void => {
+    const names: string[] = [];
+    for (const d of decl.declarations) patternNames(d.id, names);
+    if (decl.kind === "var" && !names.some((n) => lexicals.has(n))) {
+      globals.push(...names);
+      // In a sync input a var statement stays as it is.
+      if (kind === "sync") return;
+    } else {
+      names.forEach(lexical);
+    }
+    edits.push([decl.start, decl.declarations[0].start, "void ("]);
+    for (const d of decl.declarations) {
+      edits.push([d.start, d.end, d.init ? `(${text(d)})` : "void 0"]);
+    }
+    const lastDecl = decl.declarations[decl.declarations.length - 1];
+    edits.push([lastDecl.end, decl.end, ");"]);
+  };
+
+  for (let i = 0; i < body.length; i++) {
+    const stmt = body[i];
+    let decl = stmt;
+    if (stmt.type === "ExportNamedDeclaration" && stmt.declaration) decl = stmt.declaration;
+    switch (decl.type) {
+      case "VariableDeclaration":
+        declare(decl);
+        break;
+      case "ClassDeclaration":
+        lexical(decl.id.name);
+        edits.push([decl.start, decl.start, `void (${decl.id.name} = `]);
+        edits.push([decl.end, decl.end, ");"]);
+        break;
+      case "FunctionDeclaration": {
+        const name = decl.id.name;
+        if (lexicals.has(name)) {
+          // Already a let-like binding: assign the function to it.
+          edits.push([decl.start, decl.start, `void (${name} = `]);
+          edits.push([decl.end, decl.end, ");"]);
+          break;
+        }
+        globals.push(name);
+        // Inside an async input's function, copy it out at the start, as a
+        // script's function declarations are hoisted.
+        if (kind !== "sync") prologue.push(`void (globalThis[${JSON.stringify(name)}] = ${name});`);
+        break;
+      }
+      case "ImportDeclaration": {
+        const parts: string[] = [];
+        for (const s of decl.specifiers) {
+          lexical(s.local.name);
+          if (s.type === "ImportDefaultSpecifier") {
+            parts.push(`${s.local.name} = $$yf_m.default;`);
+          } else if (s.type === "ImportNamespaceSpecifier") {
+            parts.push(`${s.local.name} = $$yf_m;`);
+          } else {
+            const name = s.imported.type === "Identifier" ? s.imported.name : s.imported.value;
+            parts.push(`${s.local.name} = $$yf_m[${JSON.stringify(name)}];`);
+          }
+        }
+        const call = importCall(decl.source.value, decl.attributes);
+        edits.push([
+          decl.start,
+          decl.end,
+          parts.length === 0 ? `${call};` : `{ const $$yf_m = ${call}; ${parts.join(" ")} }`,
+        ]);
+        break;
+      }
+      default:
+        if (kind !== "sync" && i === body.length - 1 && final !== "none") {
+          edits.push([stmt.start, stmt.end, `return [${text(stmt.expression)}];`]);
+        }
+    }
+  }
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  const edited = applyEdits(code, edits);
+  const fn = kind === "async" ? "async function" : "function*";
+  return {
+    // The input's first line shares the code's first line, so line numbers are the input's.
+    code: kind === "sync" ? edited : `(${fn} () {${prologue.join(" ")}${edited}\n})`,
+    lets: uniq(lets),
+    globals: uniq(globals),
+  };
+}
