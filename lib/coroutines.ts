@@ -145,28 +145,31 @@ function markGenerator(fn: (...args: never[]) => unknown, info: CoroInfo): void 
  * less to make and to keep while waiting than a suspended generator frame.
  * It is awaitable (`then`), `yield*`-able, and counts as a coroutine.
  */
-export abstract class LightCoro<T> extends Iterator<unknown, T, unknown>
-  implements Generator<unknown, T, unknown> {
+// The class's prototype is put on Iterator.prototype by hand below (for the
+// iterator helpers a generator has): `extends Iterator` would run the
+// built-in Iterator constructor for every object, doubling its cost.
+export interface LightCoro<T> extends Generator<unknown, T, unknown> {}
+export abstract class LightCoro<T> {
   /** The next step: yield (`iterYield`) or return (`iterReturn`). */
-  abstract override next(): IteratorResult<unknown, T>;
+  abstract next(): IteratorResult<unknown, T>;
 
   /** An exception thrown in at the suspension point; by default it propagates. */
-  override throw(error: unknown): IteratorResult<unknown, T> {
+  throw(error: unknown): IteratorResult<unknown, T> {
     throw error;
   }
 
   /** Closing early. */
-  override return(value?: T): IteratorResult<unknown, T> {
+  return(value?: T): IteratorResult<unknown, T> {
     return { done: true, value: value as T };
   }
 
   /** It is its own iterator, for `yield*`. */
-  override [Symbol.iterator](): this {
+  [Symbol.iterator](): this {
     return this;
   }
 
   /** Disposal closes it, as a generator's does. */
-  override [Symbol.dispose](): void {
+  [Symbol.dispose](): void {
     this.return();
   }
 
@@ -176,6 +179,7 @@ export abstract class LightCoro<T> extends Iterator<unknown, T, unknown>
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ) => Promise<R1 | R2>;
 }
+Object.setPrototypeOf(LightCoro.prototype, Iterator.prototype);
 Object.defineProperty(LightCoro.prototype, Symbol.toStringTag, { value: "Generator" });
 
 /**

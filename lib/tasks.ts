@@ -327,7 +327,10 @@ export class Task<T = unknown> extends Future<T> implements Driver {
       return;
     }
     const y = r.value;
-    if (y instanceof Future) {
+    if (y === undefined) {
+      // A bare yield gives up exactly one loop iteration.
+      loop._push(STEP, this);
+    } else if (y instanceof Future) {
       if (y._result !== BLOCKING) {
         this._badYield(
           `yield was used instead of yield* in task ${this[REPR]()} with ${y[REPR]()}: ` +
@@ -349,9 +352,6 @@ export class Task<T = unknown> extends Future<T> implements Driver {
           this._mustCancel = false;
         }
       }
-    } else if (y === undefined) {
-      // A bare yield gives up exactly one loop iteration.
-      loop._push(STEP, this);
     } else if (isGeneratorLike(y)) {
       this._badYield(
         `yield was used instead of yield* for a generator in task ${this[REPR]()}: ` +
@@ -653,9 +653,9 @@ function setResultUnlessCancelled<T>(fut: Future<T>, result: T): void {
 }
 
 /**
- * `sleep()`'s coroutine object, written by hand (Python's `asyncio.sleep`):
- * a delay of 0 is one bare yield; otherwise it waits on a future that a
- * timer completes, and the timer is cancelled however the wait ends.
+ * `sleep(delay)`'s coroutine object for a delay above 0, written by hand
+ * (Python's `asyncio.sleep`): it waits on a future that a timer completes,
+ * and the timer is cancelled however the wait ends.
  */
 class Sleep<T> extends LightCoro<T> {
   /** @internal */ _delay: number;
@@ -673,7 +673,6 @@ class Sleep<T> extends LightCoro<T> {
   override next(): IteratorResult<unknown, T> {
     if (!this._started) {
       this._started = true;
-      if (this._delay === 0) return iterYield(undefined);
       const loop = getRunningLoop();
       const fut = loop.createFuture<T>();
       this._handle = loop.callLater(this._delay, setResultUnlessCancelled, fut, this._result);
@@ -703,6 +702,28 @@ class Sleep<T> extends LightCoro<T> {
   }
 }
 lightCoroutine(Sleep, "sleep");
+
+/**
+ * `sleep(0)`'s coroutine object (Python's `__sleep0`): one bare yield, which
+ * gives up exactly one loop iteration, then the result. The commonest
+ * coroutine of all, kept to two fields.
+ */
+class Sleep0<T> extends LightCoro<T> {
+  /** @internal */ _result: T;
+  /** @internal */ _started = false;
+
+  constructor(result: T) {
+    super();
+    this._result = result;
+  }
+
+  override next(): IteratorResult<unknown, T> {
+    if (this._started) return iterReturn(this._result);
+    this._started = true;
+    return iterYield(undefined);
+  }
+}
+lightCoroutine(Sleep0, "sleep");
 
 /**
  * Suspend the calling coroutine for `delay` seconds, then return `result`.
@@ -736,5 +757,5 @@ export function sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
         (Number.isNaN(delay) ? " (NaN: check the arithmetic that produced it)" : ""),
     );
   }
-  return new Sleep(delay, result as T);
+  return delay === 0 ? new Sleep0(result as T) : new Sleep(delay, result as T);
 }
