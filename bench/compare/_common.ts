@@ -40,22 +40,15 @@ export function args(): [string, number[]] {
   return [workload, sizes.map(Number)];
 }
 
-/** The same workload at a tenth of its size, for the untimed warm-up run. */
-export function warmupSizes(workload: string, sizes: number[]): number[] {
-  if (workload === "W5") return [sizes[0], Math.max(1, Math.floor(sizes[1] / 10))];
-  if (workload === "W8") return [Math.max(1, Math.floor(sizes[0] / 10)), sizes[1]];
-  return sizes.map((n) => Math.max(1, Math.floor(n / 10)));
-}
-
 /** A workload: its sizes in, `[seconds, unit, value]` out. */
 export type Workload = (...sizes: number[]) => Promise<readonly [number, string, number]>;
 
 /**
- * Run the workload named on the command line and print its result line: one
- * untimed run at a tenth of the size first, which warms the JIT up (every
- * system does the same, CPython included), so that neither compilation time
- * nor compiled code is counted as the workload's; a workload the system
- * cannot express is reported as unsupported.
+ * Run the workload named on the command line and print its result line. It
+ * runs twice and the second run is timed: the first compiles it (JIT), and
+ * the table compares throughput, not compile time (every system does the
+ * same, CPython included); nor is compiled code counted as W7's memory. A
+ * workload the system cannot express is reported as unsupported.
  */
 export async function runWorkload(system: string, fns: Record<string, Workload>): Promise<void> {
   const [workload, sizes] = args();
@@ -64,7 +57,7 @@ export async function runWorkload(system: string, fns: Record<string, Workload>)
     console.log(JSON.stringify({ system, workload, unsupported: true }));
     return;
   }
-  await fn(...warmupSizes(workload, sizes));
+  await fn(...sizes);
   const [seconds, unit, value] = await fn(...sizes);
   report({ system, workload, seconds, unit, value });
 }
