@@ -342,9 +342,10 @@ const report = [
   `${python ? await versions("python3", ["--version"]) : "no python3"}; Effection 4.1.1.`,
   "",
   `Command: \`deno task bench:compare\` — median of ${ROUNDS} interleaved runs per system, one ` +
-  "process per run, timing only the workload inside the process; each process runs the " +
-  "workload twice and times the second run (the first compiles it: every system does the " +
-  "same, so the table compares throughput, not JIT warm-up). 'ours vs CPython' is ours ÷ " +
+  "process per run, timing only the workload inside the process; before its timed run each " +
+  "process repeats the workload for at least a second (W7: once, at a tenth of the size), so " +
+  "the JIT has compiled it — every system does the same, and the table compares steady " +
+  "throughput, not JIT warm-up. 'ours vs CPython' is ours ÷ " +
   "CPython (for W4 wall time, lower is better; W7 is bytes per waiting task, with V8's young " +
   "generation pinned at 16 MB for every JavaScript runner).",
   "",
