@@ -2,14 +2,17 @@
  * The expected traces in tests/python/*.out were recorded from CPython. This
  * test re-runs every reference program and checks the recordings still match,
  * so they cannot drift from what Python does. A program whose docstring says
- * it needs a newer Python (e.g. "needs python3.12") runs under the first
- * interpreter found that is new enough; machines without one skip it.
+ * it needs a newer Python (e.g. "needs python3.12", or "needs python3.11.7"
+ * for a rule a bug-fix release changed) runs under the first interpreter found
+ * that is new enough; machines without one skip it. The rest needs 3.11.
  */
 import { assertEquals } from "@std/assert";
 
 const dir = new URL("./python/", import.meta.url);
 
-async function version(cmd: string): Promise<[number, number] | null> {
+type Version = [major: number, minor: number, micro: number];
+
+async function version(cmd: string): Promise<Version | null> {
   try {
     const out = await new Deno.Command(cmd, {
       args: ["--version"],
@@ -17,8 +20,8 @@ async function version(cmd: string): Promise<[number, number] | null> {
       stderr: "null",
     })
       .output();
-    const m = /Python (\d+)\.(\d+)/.exec(new TextDecoder().decode(out.stdout));
-    return out.success && m ? [Number(m[1]), Number(m[2])] : null;
+    const m = /Python (\d+)\.(\d+)\.(\d+)/.exec(new TextDecoder().decode(out.stdout));
+    return out.success && m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
   } catch {
     return null;
   }
@@ -36,11 +39,14 @@ function pyenvPythons(): string[] {
   }
 }
 
-async function interpreter(needMinor: number): Promise<string | null> {
-  const candidates = ["python3", "python3.13", "python3.12", ...pyenvPythons()];
+const atLeast = (v: Version, need: Version) =>
+  v[0] === need[0] && (v[1] > need[1] || (v[1] === need[1] && v[2] >= need[2]));
+
+async function interpreter(need: Version): Promise<string | null> {
+  const candidates = ["python3", "python3.13", "python3.12", "python3.11", ...pyenvPythons()];
   for (const cmd of candidates) {
     const v = await version(cmd);
-    if (v !== null && v[0] === 3 && v[1] >= needMinor) return cmd;
+    if (v !== null && atLeast(v, need)) return cmd;
   }
   return null;
 }
@@ -50,8 +56,8 @@ const names = [...Deno.readDirSync(dir)].map((e) => e.name)
   .sort();
 const runs = await Promise.all(names.map(async (name) => {
   const source = Deno.readTextFileSync(new URL(name, dir));
-  const need = /needs python3\.(\d+)/.exec(source.split("\n")[0]);
-  const python = await interpreter(need ? Number(need[1]) : 11);
+  const need = /needs python3\.(\d+)(?:\.(\d+))?/.exec(source.split("\n")[0]);
+  const python = await interpreter(need ? [3, Number(need[1]), Number(need[2] ?? 0)] : [3, 11, 0]);
   if (python === null) return { name, python, output: null };
   const out = await new Deno.Command(python, {
     args: [name],

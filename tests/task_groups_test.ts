@@ -375,7 +375,7 @@ both("task_groups", "tg_nested", (t, now, style) => {
   }, virtual);
 });
 
-both("task_groups", "tg_errors", (t, now, style) => {
+both("task_groups_3_11_7", "tg_errors", (t, now, style) => {
   const { worker, fail } = workers(t, now, style);
   const tryCreate = (tg: TaskGroup) => {
     try {

@@ -32,15 +32,17 @@ function pyFloat(x: number | null): string {
   return Number.isInteger(x) ? x.toFixed(1) : String(x);
 }
 
+/** Runs `program` in both styles and compares with section `section` of `tests/python/<file>.out`. */
 function both(
   section: string,
   program: (t: Trace, now: () => string, style: Style) => Promise<unknown>,
+  file = "timeouts",
 ): void {
   for (const style of STYLES) {
     Deno.test(`${section.replaceAll("_", " ")} (${style})`, async () => {
       const t = new Trace();
       await program(t, makeClock(), style);
-      assertEquals(t.lines, pythonTrace("timeouts", section));
+      assertEquals(t.lines, pythonTrace(file, section));
     });
   }
 }
@@ -92,7 +94,7 @@ both("timeout_expire", (t, now, style) => {
     }
     t.print("expired:", cm.expired(), cm, "cancelling:", cancelling());
   }, virtual);
-});
+}, "timeouts_3_11_7");
 
 Deno.test("timeout(delay, body): the same trace as async with asyncio.timeout()", async () => {
   for (const style of STYLES) {
@@ -132,7 +134,7 @@ Deno.test("timeout(delay, body): the same trace as async with asyncio.timeout()"
       t.print("expired:", seen!.expired(), seen, "cancelling:", cancelling());
     }, virtual);
     // The body form has no "created" Timeout to print.
-    assertEquals(t.lines, pythonTrace("timeouts", "timeout_expire").slice(1), style);
+    assertEquals(t.lines, pythonTrace("timeouts_3_11_7", "timeout_expire").slice(1), style);
   }
 });
 
@@ -522,7 +524,7 @@ both("timeout_errors", (t, _now, style) => {
       t.print("RuntimeError", pyMessage(e));
     }
   }, virtual);
-});
+}, "timeouts_3_11_7");
 
 both("timeout_body_error", (t, now, style) => {
   if (style === "generator") {

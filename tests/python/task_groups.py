@@ -134,42 +134,6 @@ async def tg_nested():
         print(repr(eg), now())
 
 
-async def tg_errors():
-    async with asyncio.TaskGroup() as tg:
-        pass
-    c = worker("never", 0.1, "x")
-    try:
-        tg.create_task(c)
-    except RuntimeError as e:
-        c.close()
-        print("RuntimeError", e)
-    tg2 = asyncio.TaskGroup()
-    c = worker("never", 0.1, "x")
-    try:
-        tg2.create_task(c)
-    except RuntimeError as e:
-        c.close()
-        print("RuntimeError", e)
-    try:
-        async with tg:
-            pass
-    except RuntimeError as e:
-        print("RuntimeError", e)
-    try:
-        async with asyncio.TaskGroup() as tg3:
-            tg3.create_task(fail("f", 0.1))
-            try:
-                await asyncio.sleep(1)
-            except CancelledError:
-                c = worker("never", 0.1, "x")
-                try:
-                    tg3.create_task(c)
-                except RuntimeError as e:
-                    c.close()
-                    print("RuntimeError", e)
-                raise
-    except ExceptionGroup as eg:
-        report(eg)
 
 
 async def tg_child_cancelled():
@@ -210,17 +174,17 @@ async def tg_tasks():
     print("before:", before, "after:", len(asyncio.all_tasks()))
 
 
-for name, main in [
-    ("tg_basic", tg_basic),
-    ("tg_failure", tg_failure),
-    ("tg_multiple_failures", tg_multiple_failures),
-    ("tg_body_error", tg_body_error),
-    ("tg_outside_cancel", tg_outside_cancel),
-    ("tg_nested", tg_nested),
-    ("tg_errors", tg_errors),
-    ("tg_child_cancelled", tg_child_cancelled),
-    ("tg_in_timeout", tg_in_timeout),
-    ("tg_tasks", tg_tasks),
-]:
-    print("==", name)
-    run(main())
+if __name__ == "__main__":
+    for name, main in [
+        ("tg_basic", tg_basic),
+        ("tg_failure", tg_failure),
+        ("tg_multiple_failures", tg_multiple_failures),
+        ("tg_body_error", tg_body_error),
+        ("tg_outside_cancel", tg_outside_cancel),
+        ("tg_nested", tg_nested),
+        ("tg_child_cancelled", tg_child_cancelled),
+        ("tg_in_timeout", tg_in_timeout),
+        ("tg_tasks", tg_tasks),
+    ]:
+        print("==", name)
+        run(main())

@@ -6,20 +6,6 @@ from asyncio import CancelledError
 from _vclock import current, now, run  # noqa: F401  (CPython on a virtual clock)
 
 
-async def timeout_expire():
-    cm = asyncio.timeout(1)
-    print(repr(cm))
-    try:
-        async with cm:
-            print(repr(cm), cm.when())
-            try:
-                await asyncio.sleep(10)
-            except CancelledError as e:
-                print("body cancelled", repr(e), now(), repr(cm))
-                raise
-    except TimeoutError as e:
-        print("TimeoutError", repr(e), now(), "cause:", repr(e.__cause__))
-    print("expired:", cm.expired(), repr(cm), "cancelling:", current().cancelling())
 
 
 async def timeout_no_expire():
@@ -134,33 +120,6 @@ async def timeout_nested():
     print("cancelling:", current().cancelling())
 
 
-async def timeout_errors():
-    cm = asyncio.timeout(1)
-    try:
-        cm.reschedule(5)
-    except RuntimeError as e:
-        print("RuntimeError", e)
-    async with cm:
-        pass
-    print(repr(cm))
-    try:
-        cm.reschedule(5)
-    except RuntimeError as e:
-        print("RuntimeError", e)
-    try:
-        async with cm:
-            pass
-    except RuntimeError as e:
-        print("RuntimeError", e)
-    try:
-        async with asyncio.timeout(0.1) as cm2:
-            await asyncio.sleep(1)
-    except TimeoutError:
-        pass
-    try:
-        cm2.reschedule(5)
-    except RuntimeError as e:
-        print("RuntimeError", e)
 
 
 async def timeout_body_error():
@@ -202,14 +161,12 @@ async def timeout_result():
 
 
 for name, main in [
-    ("timeout_expire", timeout_expire),
     ("timeout_no_expire", timeout_no_expire),
     ("timeout_reschedule", timeout_reschedule),
     ("timeout_past", timeout_past),
     ("timeout_outside_cancel", timeout_outside_cancel),
     ("timeout_same_time", timeout_same_time),
     ("timeout_nested", timeout_nested),
-    ("timeout_errors", timeout_errors),
     ("timeout_body_error", timeout_body_error),
     ("timeout_swallow", timeout_swallow),
     ("timeout_result", timeout_result),
