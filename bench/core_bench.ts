@@ -3,7 +3,8 @@
  * `deno bench bench/core_bench.ts`). Each bench runs a batch of N operations
  * on a fresh loop; divide the time per iteration by N for the cost of one.
  */
-import { type Coro, createTask, getRunningLoop, newEventLoop, sleep } from "../mod.ts";
+import { type Coro, createTask, gather, getRunningLoop, newEventLoop, sleep } from "../mod.ts";
+import { lcgDelays } from "./compare/_common.ts";
 
 const N = 10_000;
 
@@ -68,6 +69,47 @@ Deno.bench(`future ping-pong: ${N} round trips`, { group: "futures" }, async () 
       pong = lp.createFuture<number>();
     }
     yield* other;
+  });
+  loop.close();
+});
+
+// Timers run on the virtual clock: the bench measures the heap and the loop,
+// not the 0-20 ms of waiting.
+const delays = lcgDelays(N, 0.02);
+
+Deno.bench(`callLater: ${N} timers at random delays (virtual clock)`, {
+  group: "timers",
+  baseline: true,
+}, async () => {
+  const loop = newEventLoop({ clock: "virtual" });
+  let n = 0;
+  const cb = () => {
+    if (++n === N) loop.stop();
+  };
+  for (let i = 0; i < N; i++) loop.callLater(delays[i], cb);
+  await loop.runForever();
+  loop.close();
+});
+
+Deno.bench(`callLater + cancel: ${N} timers, every other one cancelled (virtual clock)`, {
+  group: "timers",
+}, async () => {
+  const loop = newEventLoop({ clock: "virtual" });
+  for (let i = 0; i < N; i++) {
+    const h = loop.callLater(delays[i], () => {});
+    if (i % 2 === 0) h.cancel();
+  }
+  loop.callLater(1, () => loop.stop());
+  await loop.runForever();
+  loop.close();
+});
+
+Deno.bench(`sleep: ${N} tasks sleeping random delays, gathered (virtual clock)`, {
+  group: "timers",
+}, async () => {
+  const loop = newEventLoop({ clock: "virtual" });
+  await loop.runUntilComplete(function* () {
+    yield* gather(delays.map((d) => sleep(d)));
   });
   loop.close();
 });
