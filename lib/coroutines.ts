@@ -431,6 +431,11 @@ function* callThunk(fn: () => unknown): Coro<unknown> {
   return yield* awaitResult(callIn(currentDriver(), fn, undefined, []));
 }
 
+// deno-lint-ignore require-yield
+function* throwOnStart(error: unknown): Coro<never> {
+  throw error;
+}
+
 function* awaitFuture(fut: Future<unknown>): Coro<unknown> {
   return yield* fut;
 }
@@ -453,14 +458,28 @@ export function toCoroutine(aw: unknown, where: string): Coro<unknown> {
     gen = awaitFuture(aw);
     name = "awaitFuture";
   } else if (typeof aw === "function") {
-    if (toStringTag.call(aw) === "[object AsyncGeneratorFunction]") {
+    const tag = toStringTag.call(aw);
+    if (tag === "[object AsyncGeneratorFunction]") {
       throw new TypeError(
         `${where}: ${aw.name || "the function"} is an async generator function; pass a ` +
           `coroutine, an awaitable, or a function returning one`,
       );
     }
-    gen = callThunk(aw as () => unknown);
     name = aw.name || "<anonymous>";
+    if (tag === "[object GeneratorFunction]") {
+      // Calling a generator function runs none of its body (only default
+      // parameter values, which a thunk called without arguments evaluates
+      // either way), so the task can drive the generator itself: no wrapper
+      // level for every resume to pass through.
+      try {
+        gen = (aw as () => Coro<unknown>)();
+      } catch (e) {
+        gen = throwOnStart(e);
+      }
+      if (coroInfo(gen) !== undefined) return gen;
+    } else {
+      gen = callThunk(aw as () => unknown);
+    }
   } else if (isThenable(aw)) {
     gen = awaitPromise(aw);
     name = "wrap";
