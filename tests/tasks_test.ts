@@ -731,3 +731,30 @@ Deno.test("a promise cannot carry a Task, Future or coroutine: a clear TypeError
     "adopted",
   );
 });
+
+Deno.test("a task from a generator function: its body starts on the first step, and a failing default parameter fails the task, not createTask()", async () => {
+  const order: string[] = [];
+  await run(function* () {
+    const t = createTask(function* named() {
+      order.push("body");
+      yield* sleep(0);
+      return currentTask()!.getCoro();
+    });
+    order.push("created");
+    assertMatch(String(t), /coro=<named\(\)/);
+    yield* t;
+    const bad = createTask(function* (x: number = JSON.parse("{")) {
+      order.push("never");
+      return x;
+    });
+    const err = yield* (function* () {
+      try {
+        yield* bad;
+      } catch (e) {
+        return e;
+      }
+    })();
+    assertInstanceOf(err, SyntaxError);
+  });
+  assertEquals(order, ["created", "body"]);
+});
