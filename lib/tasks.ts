@@ -679,10 +679,8 @@ class Sleep<T> extends LightCoro<T> {
       this._fut = fut;
       return fut.next();
     }
-    const fut = this._fut;
-    if (fut === null) return iterReturn(this._result);
     this._finally();
-    return fut.next();
+    return this._fut!.next();
   }
 
   override throw(error: unknown): IteratorResult<unknown, T> {
