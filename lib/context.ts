@@ -8,7 +8,6 @@ import { describe } from "./format_helpers.ts";
 import {
   awaitResult,
   callIn,
-  callMethodIn,
   type Coro,
   type Coroutine,
   coroutine,
@@ -52,7 +51,7 @@ export type EnteredByAenter<C> = C extends { aenter(): infer R } ? EnteredValue<
 // aenter/aexit run in the calling task's context, like the body: an async
 // method is cancelled with the task.
 function callMethod(cm: unknown, method: unknown, args: unknown[]): unknown {
-  return callMethodIn(currentDriver(), method as (...a: unknown[]) => unknown, cm, args);
+  return callIn(currentDriver(), method as (...a: unknown[]) => unknown, cm, args);
 }
 
 function enter(cm: unknown): unknown {

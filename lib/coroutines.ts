@@ -227,24 +227,6 @@ export function callIn(
 }
 
 /**
- * @internal Call a context manager's method (`aenter`, `aexit`, disposal)
- * for the calling task: an async method runs in the task's context, like a
- * body; any other method is called directly (a generator method's coroutine
- * runs inside the task through `yield*`, a plain one returns at once).
- */
-export function callMethodIn(
-  driver: Driver | null,
-  fn: (...args: unknown[]) => unknown,
-  thisArg: unknown,
-  args: unknown[],
-): unknown {
-  if (driver === null || toStringTag.call(fn) !== "[object AsyncFunction]") {
-    return fn.apply(thisArg, args);
-  }
-  return driverStorage.run(driver, callWith, fn, thisArg, args);
-}
-
-/**
  * @internal A future for the promise of an async body running in `driver`'s
  * context. A task waiting on it is cancelled through the body's own awaits
  * (see `Task.cancel`), never by abandoning the body.

@@ -333,3 +333,31 @@ Deno.test("runtime objects work with asyncWith and Symbol.asyncDispose", () => {
     assert(typeof cm[Symbol.asyncDispose] === "function");
   }
 });
+
+Deno.test("asyncWith: a plain aenter/aexit returning an async helper's promise runs in the task, so cancelling the task reaches it", async () => {
+  const seen: string[] = [];
+  const helper = async (what: string) => {
+    try {
+      await sleep(10);
+    } catch (e) {
+      seen.push(`${what} ${(e as Error).name}`);
+      throw e;
+    }
+  };
+  const cm = {
+    aenter: () => helper("aenter"),
+    aexit: () => false,
+  };
+  await run(function* () {
+    const t = createTask(() => asyncWith(cm, () => seen.push("body")));
+    yield* sleep(1);
+    t.cancel();
+    try {
+      yield* t;
+    } catch (e) {
+      assertInstanceOf(e, CancelledError);
+    }
+    seen.push(`task cancelled: ${t.cancelled()}`);
+  }, virtual);
+  assertEquals(seen, ["aenter CancelledError", "task cancelled: true"]);
+});
