@@ -440,7 +440,7 @@ inspectable(Event);
 // --- Condition ----------------------------------------------------------------
 
 const conditionWait = coroutine(function* wait(cond: Condition): Coro<true> {
-  if (!cond._lock._locked) {
+  if (!cond._lock.locked()) {
     throw new RuntimeError(
       "cannot wait on un-acquired lock: acquire the condition (asyncWith(cond, body) or " +
         "cond.acquire()) before wait()",
@@ -548,7 +548,7 @@ export class Condition extends ContextManagerMixin {
 
   /** Whether the underlying lock is held. */
   locked(): boolean {
-    return this._lock._locked;
+    return this._lock.locked();
   }
 
   /**
@@ -557,7 +557,7 @@ export class Condition extends ContextManagerMixin {
    * @returns A coroutine of `true`.
    */
   acquire(): Coroutine<true> {
-    return new LockAcquire(this._lock);
+    return this._lock.acquire();
   }
 
   /**
@@ -606,7 +606,7 @@ export class Condition extends ContextManagerMixin {
     if (typeof n !== "number" || Number.isNaN(n)) {
       throw new TypeError(`Condition.notify(): n must be a number, got ${describe(n)}`);
     }
-    if (!this._lock._locked) {
+    if (!this._lock.locked()) {
       throw new RuntimeError(
         "cannot notify on un-acquired lock: acquire the condition before notify()",
       );
@@ -639,7 +639,7 @@ export class Condition extends ContextManagerMixin {
   /** Python's repr: `<Condition [locked, waiters:1]>`. */
   [REPR](): string {
     return `<Condition [${
-      withWaiters(this._lock._locked ? "locked" : "unlocked", this._waiters)
+      withWaiters(this._lock.locked() ? "locked" : "unlocked", this._waiters)
     }]>`;
   }
 
@@ -725,12 +725,7 @@ export class Semaphore extends ContextManagerMixin {
    * (they go first).
    */
   locked(): boolean {
-    if (this._value === 0) return true;
-    const w = this._waiters;
-    if (w !== null) {
-      for (let i = 0; i < w.length; i++) if (!w.at(i).cancelled()) return true;
-    }
-    return false;
+    return this._value === 0 || !noLiveWaiter(this._waiters);
   }
 
   /**

@@ -118,7 +118,7 @@ export class Queue<T = unknown> {
       throw new ValueError(`${new.target.name}(): maxsize is NaN; pass 0 for no limit`);
     }
     this._maxsize = maxsize;
-    this._finished._value = true;
+    this._finished.set();
     this._init();
   }
 
@@ -203,7 +203,7 @@ export class Queue<T = unknown> {
     }
     this._put(item);
     this._unfinishedTasks++;
-    this._finished._value = false;
+    this._finished.clear();
     this._wakeupNext(this._getters);
   }
 
@@ -319,6 +319,16 @@ Object.defineProperty(Queue.prototype, Symbol.for("Deno.customInspect"), {
 /**
  * How a `PriorityQueue` orders its items: negative when `a` comes first,
  * positive when `b` does, 0 when equal (like `Array.prototype.sort`'s).
+ *
+ * @example
+ * ```ts
+ * import { type Comparator, PriorityQueue } from "@yieldfrom/asyncio";
+ * const byDeadline: Comparator<{ deadline: number }> = (a, b) => a.deadline - b.deadline;
+ * const q = new PriorityQueue(0, byDeadline);
+ * q.putNowait({ deadline: 5 });
+ * q.putNowait({ deadline: 1 });
+ * console.log(q.getNowait().deadline); // 1
+ * ```
  */
 export type Comparator<T> = (a: T, b: T) => number;
 

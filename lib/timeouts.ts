@@ -100,9 +100,7 @@ export class Timeout {
         );
       }
       throw new RuntimeError(
-        `Cannot change state of ${
-          this._state === "finished" ? "finished" : this._state
-        } Timeout; reschedule() works only before it expires and while its body runs`,
+        `Cannot change state of ${this._state} Timeout; reschedule() works only before it expires and while its body runs`,
       );
     }
     const w = checkSeconds(when, "Timeout.reschedule()", "when");
