@@ -22,6 +22,7 @@ import {
   WORKER_SOURCE_URL,
   workerMain,
 } from "./executor_worker.ts";
+import { Deque } from "./deque.ts";
 import { describe, REPR } from "./format_helpers.ts";
 import { Future, PENDING } from "./futures.ts";
 import { _setDefaultExecutorFactory, type EventLoop, type Executor } from "./loop.ts";
@@ -94,6 +95,8 @@ class PoolWorker {
   /** The functions this worker was sent (their source or module the first time). */
   known: Set<number> = new Set();
   refd: boolean = true;
+  /** Its clock check is done: it has taken, or can take, jobs. */
+  ready: boolean = false;
   retiring: boolean = false;
   error: unknown = undefined;
   idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -102,6 +105,28 @@ class PoolWorker {
   bestRtt: number = Infinity;
   bestOffset: number = 0;
 }
+
+/** Stop the idle timer of `pw`, if it runs. */
+function clearIdleTimer(pw: PoolWorker): void {
+  if (pw.idleTimer !== undefined) {
+    clearTimeout(pw.idleTimer);
+    pw.idleTimer = undefined;
+  }
+}
+
+/**
+ * Finish `job` (it no longer runs or waits) and, if its future is still
+ * pending on an open loop, settle it with `settle`.
+ */
+function finishJob(job: Job, settle: (fut: ExecutorFuture<unknown>) => void): void {
+  job.state = DONE;
+  job.pool._release(job);
+  const fut = job.fut;
+  if (fut._state === PENDING && !fut._loop._closed) settle(fut);
+}
+
+/** Workers in a row that ended before their first job; more fail the queued jobs. */
+const MAX_START_FAILURES = 2;
 
 const offsetKey = Symbol.for(CLOCK_OFFSET_KEY);
 /** This thread's clock in milliseconds, as a worker computes its own. */
@@ -177,9 +202,8 @@ export class ThreadPoolExecutor implements Executor {
   /** @internal */ _idleTimeout: number;
   /** @internal */ _workers: Set<PoolWorker> = new Set();
   /** @internal Ready workers without a job, most recently used last. */ _idle: PoolWorker[] = [];
-  /** @internal */ _queue: (Job | undefined)[] = [];
-  /** @internal */ _qHead = 0;
-  /** @internal */ _queued = 0;
+  /** @internal Jobs waiting for a worker, in order. */ _queue: Deque<Job> = new Deque();
+  /** @internal Workers in a row that ended before they were ready. */ _startFailures = 0;
   /** @internal */ _shutdown = false;
   /** @internal */ _exited: Promise<void> | null = null;
   /** @internal */ _exitResolve: (() => void) | null = null;
@@ -274,6 +298,7 @@ export class ThreadPoolExecutor implements Executor {
       } catch (e) {
         pw.job = null;
         this._idle.push(pw);
+        this._armIdleTimer(pw);
         throw cloneError(args, e, where, ref.name);
       }
     } else {
@@ -283,7 +308,6 @@ export class ThreadPoolExecutor implements Executor {
         throw cloneError(args, e, where, ref.name);
       }
       this._queue.push(job);
-      this._queued++;
       if (this._workers.size < this.maxWorkers) this._spawn();
     }
     fut._job = job;
@@ -315,10 +339,8 @@ export class ThreadPoolExecutor implements Executor {
     }
     this._shutdown = true;
     if (cancelFutures) {
-      for (let i = this._qHead; i < this._queue.length; i++) {
-        const job = this._queue[i];
-        if (job !== undefined && job.state === QUEUED) job.fut.cancel();
-      }
+      // A cancelled job leaves the queue (_onCancel), so take a copy first.
+      for (const job of this._queue.toArray()) job.fut.cancel();
     }
     for (const pw of this._idle.splice(0)) this._retire(pw);
     this._checkExited();
@@ -342,7 +364,7 @@ export class ThreadPoolExecutor implements Executor {
 
   /** @internal */
   _checkExited(): void {
-    if (this._shutdown && this._workers.size === 0 && this._queued === 0) {
+    if (this._shutdown && this._workers.size === 0 && this._queue.length === 0) {
       const resolve = this._exitResolve;
       this._exitResolve = null;
       resolve?.();
@@ -356,7 +378,6 @@ export class ThreadPoolExecutor implements Executor {
     const pw = new PoolWorker();
     this._workers.add(pw);
     loadWorkerClass().then((Worker) => {
-      if (pw.retiring) return this._gone(pw);
       const code = `(${workerMain})(require("node:worker_threads").parentPort, ${this._skewMs});` +
         `\n//# sourceURL=${WORKER_SOURCE_URL}`;
       const w = new Worker(code, { eval: true });
@@ -393,41 +414,33 @@ export class ThreadPoolExecutor implements Executor {
       // trip cannot explain.
       const off = pw.bestOffset;
       pw.w!.postMessage({ k: "o", ms: Math.abs(off) > pw.bestRtt / 2 + 0.1 ? off : 0 });
+      pw.ready = true;
+      this._startFailures = 0;
       this._next(pw);
       return;
     }
     const job = pw.job;
     if (job === null || job.id !== m.id) return;
     pw.job = null;
-    job.state = DONE;
     this._next(pw);
-    const fut = job.fut;
-    this._release(job);
-    if (fut._state !== PENDING || fut._loop._closed) return; // cancelled while running
-    if (m.k === "r") fut._setResult(m.v);
-    else fut._setException(decodeError(m.e, job.fn, job.submitted));
+    // Not settled when cancelled while running.
+    finishJob(job, (fut) => {
+      if (m.k === "r") fut._setResult(m.v);
+      else fut._setException(decodeError(m.e, job.fn, job.submitted));
+    });
   }
 
   /** @internal The worker is free: give it the next job, or let it idle. */
   _next(pw: PoolWorker): void {
-    const q = this._queue;
-    while (this._qHead < q.length) {
-      const job = q[this._qHead];
-      q[this._qHead++] = undefined;
-      if (job === undefined || job.state !== QUEUED) continue;
-      this._queued--;
+    for (let job; (job = this._queue.shift()) !== undefined;) {
       try {
         this._send(pw, job);
         return;
       } catch (e) {
         // Its arguments were cloned at submit(), so this should not happen.
-        job.state = DONE;
-        this._release(job);
-        if (job.fut._state === PENDING && !job.fut._loop._closed) job.fut._setException(e);
+        finishJob(job, (fut) => fut._setException(e));
       }
     }
-    q.length = 0;
-    this._qHead = 0;
     if (this._shutdown) {
       this._retire(pw);
       return;
@@ -437,6 +450,12 @@ export class ThreadPoolExecutor implements Executor {
       pw.w!.unref();
     }
     this._idle.push(pw);
+    this._armIdleTimer(pw);
+  }
+
+  /** @internal Start the countdown of an idle worker (it is in `_idle`). */
+  _armIdleTimer(pw: PoolWorker): void {
+    clearIdleTimer(pw);
     if (this._idleTimeout !== Infinity) {
       const timer = setTimeout(() => {
         pw.idleTimer = undefined;
@@ -453,10 +472,6 @@ export class ThreadPoolExecutor implements Executor {
 
   /** @internal */
   _send(pw: PoolWorker, job: Job): void {
-    if (pw.idleTimer !== undefined) {
-      clearTimeout(pw.idleTimer);
-      pw.idleTimer = undefined;
-    }
     const ref = job.fn;
     const msg: ToWorker = { k: "j", id: job.id = nextJobId++, f: ref.id, a: job.args };
     const first = !pw.known.has(ref.id);
@@ -469,6 +484,8 @@ export class ThreadPoolExecutor implements Executor {
       }
     }
     pw.w!.postMessage(msg);
+    // Sent: the worker is no longer idle (if postMessage threw, it still is).
+    clearIdleTimer(pw);
     if (first) pw.known.add(ref.id);
     job.state = RUNNING;
     pw.job = job;
@@ -482,10 +499,7 @@ export class ThreadPoolExecutor implements Executor {
   _retire(pw: PoolWorker): void {
     if (pw.retiring) return;
     pw.retiring = true;
-    if (pw.idleTimer !== undefined) {
-      clearTimeout(pw.idleTimer);
-      pw.idleTimer = undefined;
-    }
+    clearIdleTimer(pw);
     pw.w?.terminate();
   }
 
@@ -495,10 +509,7 @@ export class ThreadPoolExecutor implements Executor {
     const job = pw.job;
     pw.job = null;
     if (job !== null) {
-      job.state = DONE;
-      const fut = job.fut;
-      this._release(job);
-      if (fut._state === PENDING && !fut._loop._closed) {
+      finishJob(job, (fut) => {
         const why = pw.error !== undefined
           ? `with an uncaught error: ${(pw.error as Error)?.message ?? String(pw.error)}`
           : `(exit code ${code})`;
@@ -508,13 +519,18 @@ export class ThreadPoolExecutor implements Executor {
             pw.error !== undefined ? { cause: pw.error } : undefined,
           ),
         );
-      }
+      });
     }
     this._gone(pw);
-    if (!pw.retiring && this._queued > 0 && this._workers.size < this.maxWorkers) {
-      if (pw.w === null) {
-        // No worker could start at all: fail the queued jobs instead of retrying.
-        this._failQueued(pw.error);
+    if (!pw.retiring && !pw.ready) this._startFailures++;
+    if (!pw.retiring && this._queue.length > 0 && this._workers.size < this.maxWorkers) {
+      if (pw.w === null || this._startFailures >= MAX_START_FAILURES) {
+        // No worker could start (at all, or several times in a row): fail the
+        // queued jobs instead of retrying without end.
+        this._startFailures = 0;
+        this._failQueued(
+          pw.error ?? new RuntimeError(`the worker ended (exit code ${code}) before it was ready`),
+        );
       } else this._spawn();
     }
     this._checkExited();
@@ -525,38 +541,27 @@ export class ThreadPoolExecutor implements Executor {
     this._workers.delete(pw);
     const i = this._idle.indexOf(pw);
     if (i >= 0) this._idle.splice(i, 1);
-    if (pw.idleTimer !== undefined) {
-      clearTimeout(pw.idleTimer);
-      pw.idleTimer = undefined;
-    }
+    clearIdleTimer(pw);
     this._checkExited();
   }
 
   /** @internal */
   _failQueued(cause: unknown): void {
-    for (let i = this._qHead; i < this._queue.length; i++) {
-      const job = this._queue[i];
-      if (job === undefined || job.state !== QUEUED) continue;
-      job.state = DONE;
-      this._queued--;
-      this._release(job);
-      if (job.fut._state === PENDING && !job.fut._loop._closed) {
-        job.fut._setException(
+    for (let job; (job = this._queue.shift()) !== undefined;) {
+      finishJob(job, (fut) =>
+        fut._setException(
           new RuntimeError(`cannot start a worker thread: ${(cause as Error)?.message ?? cause}`, {
             cause,
           }),
-        );
-      }
+        ));
     }
-    this._queue.length = 0;
-    this._qHead = 0;
   }
 
   /** @internal The future of `job` was cancelled. */
   _onCancel(job: Job): void {
     if (job.state === QUEUED) {
       job.state = DONE;
-      this._queued--;
+      this._queue.remove(job); // with its arguments
     }
     this._release(job);
     this._checkExited();
@@ -573,7 +578,7 @@ export class ThreadPoolExecutor implements Executor {
   /** Python-style repr: `<ThreadPoolExecutor maxWorkers=4 workers=1 idle=1 queued=0>`. */
   [REPR](): string {
     return `<ThreadPoolExecutor maxWorkers=${this.maxWorkers} workers=${this._workers.size} ` +
-      `idle=${this._idle.length} queued=${this._queued}${this._shutdown ? " shutdown" : ""}>`;
+      `idle=${this._idle.length} queued=${this._queue.length}${this._shutdown ? " shutdown" : ""}>`;
   }
 
   /** @internal */
@@ -586,7 +591,7 @@ let nextJobId = 1;
 
 const shutdownCoro = coroutine(function* shutdown(pool: ThreadPoolExecutor) {
   const exited = pool._whenExited();
-  if (pool._workers.size === 0 && pool._queued === 0) return;
+  if (pool._workers.size === 0 && pool._queue.length === 0) return;
   yield* wrap(exited);
 });
 
@@ -602,7 +607,7 @@ const toThreadCoro = coroutine(function* toThread(fn: unknown, args: unknown[], 
     loop.setDefaultExecutor(new ThreadPoolExecutor());
   }
   const pool = loop._defaultExecutor;
-  if (pool instanceof ThreadPoolExecutor && !loop._closed) {
+  if (pool instanceof ThreadPoolExecutor) {
     return yield* pool._submit(fn, args, "toThread()", at, loop);
   }
   return yield* loop.runInExecutor(null, fn as (...a: unknown[]) => unknown, ...args);
@@ -635,7 +640,8 @@ export function toThread<A extends unknown[], R>(
   fn: (...args: A) => R,
   ...args: A
 ): Coroutine<Awaited<R>> {
-  prepare(fn, "toThread()");
+  // The function is checked when the job is submitted, and only for a
+  // ThreadPoolExecutor: another default executor may run any function.
   return toThreadCoro(fn, args, new Error()) as Coroutine<Awaited<R>>;
 }
 

@@ -343,6 +343,23 @@ Deno.test("toThread() runs in the default executor (async style)", async () => {
   assertEquals(t.lines, pythonTrace("executors", "to_thread"));
 });
 
+Deno.test("toThread() with a custom default executor hands it any function, even a capturing one", async () => {
+  await run(async () => {
+    const limit = 3;
+    const calls: string[] = [];
+    getRunningLoop().setDefaultExecutor({
+      submit: (fn: (...a: unknown[]) => unknown, ...args: unknown[]) => {
+        calls.push(fn.name);
+        return Promise.resolve(fn(...args));
+      },
+      shutdown: () => {},
+    });
+    const addLimit = (x: number) => x + limit; // not sendable to a worker
+    assertEquals(await toThread(addLimit, 1), 4);
+    assertEquals(calls, ["addLimit"]);
+  }, real);
+});
+
 Deno.test("after shutdownDefaultExecutor(), runInExecutor(null) throws (generator style)", async () => {
   const t = new Trace();
   await run(function* () {
@@ -464,6 +481,85 @@ Deno.test("idle workers end after idleTimeout; the pool starts new ones when nee
   }, real);
 });
 
+Deno.test("an idle worker keeps its idle timeout when a submit's arguments cannot be cloned", async () => {
+  const ex = new ThreadPoolExecutor({ maxWorkers: 1, idleTimeout: 0.05 });
+  await run(async () => {
+    assertEquals(await ex.submit((x: number) => x + 1, 1), 2);
+    assertEquals(ex._idle.length, 1);
+    // The idle worker is picked, then handed back when postMessage refuses the arguments.
+    assertThrows(() => ex.submit((f: unknown) => f, () => 0), TypeError, "structured-clone");
+    assertEquals(ex._idle.length, 1);
+    assertNotEquals(ex._idle[0].idleTimer, undefined);
+    for (let i = 0; i < 300 && ex._workers.size > 0; i++) await sleep(0.01);
+    assertEquals(ex._workers.size, 0);
+    await ex.shutdown();
+  }, real);
+});
+
+Deno.test("a cancelled queued job leaves the queue at once, with its arguments", async () => {
+  const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+  await run(async () => {
+    const ran = shared(2);
+    const gate = shared(1);
+    const first = ex.submit(hold, ran, gate, 0);
+    await waitStartedAsync(ran, 0);
+    const big = new Uint8Array(1 << 16);
+    const futs = Array.from({ length: 100 }, () => ex.submit((b: Uint8Array) => b.length, big));
+    assertEquals(ex._queue.length, 100);
+    for (const fut of futs) fut.cancel();
+    assertEquals(ex._queue.length, 0);
+    openGate(gate);
+    assertEquals(await first, 0);
+    await ex.shutdown();
+  }, real);
+});
+
+Deno.test("under steady load the queue holds only the jobs that wait", async () => {
+  const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+  await run(async () => {
+    // One job runs and three wait; each time one finishes, another is submitted,
+    // so the queue is never empty.
+    const futs = [0, 1, 2, 3].map((i) => ex.submit(double, i, 0.01));
+    let most = 0;
+    for (let i = 4; i < 60; i++) {
+      await futs[i - 4];
+      futs.push(ex.submit(double, i, 0.01));
+      most = Math.max(most, ex._queue.length);
+    }
+    assertEquals(await gather(futs), Array.from({ length: 60 }, (_, i) => 2 * i));
+    assert(most <= 4, `the queue held ${most} entries for at most 4 waiting jobs`);
+    await ex.shutdown();
+  }, real);
+});
+
+Deno.test("workers that die before they are ready fail the queued jobs; no endless respawn", async () => {
+  const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+  // The worker's program embeds _skewMs as code: each new worker exits at once.
+  ex._skewMs = "(process.exit(7), 0)" as unknown as number;
+  let spawns = 0;
+  const spawn = ex._spawn.bind(ex);
+  ex._spawn = () => {
+    spawns++;
+    spawn();
+  };
+  await run(async () => {
+    const fut = ex.submit(double, 1);
+    try {
+      for (let i = 0; i < 300 && !fut.done(); i++) await sleep(0.01);
+      assert(fut.done(), `still pending after ${spawns} workers were started`);
+    } finally {
+      if (!fut.done()) fut.cancel(); // stop the respawning
+    }
+    const e = await assertRejects(() => fut, RuntimeError, "cannot start a worker thread");
+    assertStringIncludes(e.message, "exit code 7");
+    assertEquals(spawns, 2);
+    // Workers that can start are used again.
+    ex._skewMs = 0;
+    assertEquals(await ex.submit(double, 21), 42);
+    await ex.shutdown();
+  }, real);
+});
+
 async function deno(args: string[], cwd?: string): Promise<{ code: number; out: string }> {
   const cmd = new Deno.Command(Deno.execPath(), {
     args,
@@ -525,11 +621,17 @@ Deno.test("a function that captures a variable is refused, with a pointer to wor
   assertStringIncludes(e.message, "captures a variable");
   assertStringIncludes(e.message, "workerFunction(import.meta.url");
   assertStringIncludes(e.message, "if (import.meta.main)");
-  assertThrows(() => toThread(capturing, 1), TypeError, "toThread(): capturing uses `limit`");
   assertThrows(() => ex.submit(Math.max, 1), TypeError, "native or bound");
   assertThrows(() => ex.submit("x" as unknown as () => void), TypeError, "expected a function");
   assertEquals(ex._workers.size, 0);
   await run(async () => {
+    // toThread() checks the function when the default executor (a
+    // ThreadPoolExecutor) gets it.
+    await assertRejects(
+      () => toThread(capturing, 1),
+      TypeError,
+      "toThread(): capturing uses `limit`",
+    );
     // The pool still works.
     assertEquals(await ex.submit((x: number) => x + 1, 1), 2);
     await ex.shutdown();
@@ -545,7 +647,7 @@ Deno.test("an argument that cannot be cloned is named; nothing is queued", async
       const e = assertThrows(() => ex.submit(id, 1, 2, () => 3), TypeError);
       assertStringIncludes(e.message, "argument 3 of id (the function <anonymous>)");
       assertStringIncludes(e.message, "structured-clone");
-      assertEquals(ex._queued, 0);
+      assertEquals(ex._queue.length, 0);
       assertEquals(await ex.submit(id, 1, 2, 3), 3);
     }
     await ex.shutdown();
