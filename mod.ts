@@ -42,6 +42,7 @@ export {
   QueueFull,
   QueueShutDown,
   RuntimeError,
+  ThrownValueError,
   TimeoutError,
   ValueError,
 } from "./lib/errors.ts";

@@ -138,6 +138,15 @@ export function gather<T>(
   aws: readonly AwaitableOrThunk<T>[],
   options: GatherOptions & { returnExceptions: true },
 ): GatheringFuture<(Awaited<T> | Error)[]>;
+/** `gather(a, b, { returnExceptions: flag })` with a flag known only at run time. */
+export function gather<T extends readonly unknown[]>(
+  ...args: [...AwaitablesOf<T>, GatherOptions]
+): GatheringFuture<{ -readonly [K in keyof T]: Awaited<T[K]> | Error }>;
+/** `gather(list, { returnExceptions: flag })` with a flag known only at run time. */
+export function gather<T>(
+  aws: readonly AwaitableOrThunk<T>[],
+  options: GatherOptions,
+): GatheringFuture<(Awaited<T> | Error)[]>;
 export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   let returnExceptions = false;
   if (args.length > 0 && isOptions(args[args.length - 1])) {

@@ -124,6 +124,55 @@ function coroThen<T, R1 = T, R2 = never>(
   return loop.createTask(this).then(onfulfilled, onrejected);
 }
 
+// --- awaiting a coroutine object once ---------------------------------------
+
+/** On the prototype of every decorated coroutine function's objects. */
+const GUARDED: unique symbol = Symbol("yieldfrom.asyncio.guarded");
+/** Set on a decorated coroutine object when something starts running it. */
+const CLAIMED: unique symbol = Symbol("yieldfrom.asyncio.claimed");
+
+function reuseError(coro: object): RuntimeError {
+  const name = coroInfo(coro)?.name ?? "coroutine";
+  return new RuntimeError(
+    `cannot reuse already awaited coroutine; ${name}() ran, or runs, already: a coroutine ` +
+      `object runs once: call ${name}() again for a new one, or await the Task that runs it`,
+  );
+}
+
+/**
+ * `yield* coro` asks the coroutine for its iterator once, at the start: a
+ * decorated coroutine object answers only the first time (Python's
+ * "cannot reuse already awaited coroutine").
+ */
+function claimIterator(this: Coro<unknown> & { [CLAIMED]?: true }): Coro<unknown> {
+  if (this[CLAIMED] === true) throw reuseError(this);
+  this[CLAIMED] = true;
+  return this;
+}
+
+// deno-lint-ignore require-yield
+function* throwOnStart(error: unknown): Coro<never> {
+  throw error;
+}
+
+/**
+ * @internal What a new Task drives for `coro`: `coro` itself, claimed, or,
+ * if `coro` is a decorated coroutine object something else already runs (or
+ * ran), a coroutine that fails with Python's RuntimeError. Undecorated
+ * generators carry no mark and cannot be guarded.
+ */
+export function claimCoroutine<T>(coro: Coro<T>): Coro<T> {
+  const c = coro as Coro<T> & { [GUARDED]?: true; [CLAIMED]?: true };
+  if (c[GUARDED] !== true) return coro;
+  if (c[CLAIMED] !== true) {
+    c[CLAIMED] = true;
+    return coro;
+  }
+  const failing = throwOnStart(reuseError(coro));
+  Object.defineProperty(failing, CORO_INFO, { value: coroInfo(coro) });
+  return failing;
+}
+
 function markGenerator(fn: (...args: never[]) => unknown, info: CoroInfo): void {
   const proto = fn.prototype as Record<PropertyKey, unknown>;
   Object.defineProperty(proto, "then", {
@@ -132,6 +181,12 @@ function markGenerator(fn: (...args: never[]) => unknown, info: CoroInfo): void 
     configurable: true,
   });
   Object.defineProperty(proto, CORO_INFO, { value: info, configurable: true });
+  Object.defineProperty(proto, GUARDED, { value: true });
+  Object.defineProperty(proto, Symbol.iterator, {
+    value: claimIterator,
+    writable: true,
+    configurable: true,
+  });
   Object.defineProperty(fn, IS_CORO_FN, { value: true });
 }
 
@@ -411,11 +466,6 @@ export function* awaitResult(r: unknown): Coro<unknown> {
 
 function* callThunk(fn: () => unknown): Coro<unknown> {
   return yield* awaitResult(callIn(currentDriver(), fn, undefined, []));
-}
-
-// deno-lint-ignore require-yield
-function* throwOnStart(error: unknown): Coro<never> {
-  throw error;
 }
 
 function* awaitFuture(fut: Future<unknown>): Coro<unknown> {

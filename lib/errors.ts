@@ -7,7 +7,7 @@
  * @module
  */
 
-import { REPR, repr } from "./format_helpers.ts";
+import { REPR, repr, shortRepr } from "./format_helpers.ts";
 
 /**
  * Thrown into a coroutine when its task is cancelled, and raised by
@@ -127,6 +127,54 @@ export class ValueError extends Error {}
 ValueError.prototype.name = "ValueError";
 
 /**
+ * A failure whose thrown value was not an Error (`throw "boom"`, `throw
+ * undefined`, a promise rejected with a string). Python can only raise
+ * exceptions; here a task, future or job that fails with such a value holds
+ * this wrapper instead, so a failure can never look like a success
+ * (`exception()` returning `undefined`, a string among `gather`'s results).
+ * `value` is what was thrown.
+ *
+ * @example
+ * ```ts
+ * import { createTask, gather, run, ThrownValueError } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const t = createTask(function* () {
+ *     throw "boom";
+ *   });
+ *   const [r] = yield* gather([t], { returnExceptions: true });
+ *   console.log(r instanceof ThrownValueError, (r as ThrownValueError).value); // true boom
+ * });
+ * ```
+ */
+export class ThrownValueError extends Error {
+  /** The value that was thrown. */
+  value: unknown;
+  /**
+   * Wrap a thrown value.
+   *
+   * @param value What was thrown.
+   */
+  constructor(value: unknown) {
+    super(
+      `a value that is not an Error was thrown: ${
+        value === undefined ? "undefined" : value === null ? "null" : shortRepr(value)
+      } (throw an Error ` +
+        `instead; .value holds what was thrown)`,
+    );
+    this.value = value;
+  }
+}
+ThrownValueError.prototype.name = "ThrownValueError";
+
+/**
+ * @internal What a failed future holds: `error` itself if it is an Error,
+ * else a {@linkcode ThrownValueError} wrapping it.
+ */
+export function asError(error: unknown): unknown {
+  return Error.isError(error) ? error : new ThrownValueError(error);
+}
+
+/**
  * Thrown by `Queue.getNowait()` when the queue is empty.
  *
  * @example
@@ -204,7 +252,7 @@ export class IncompleteReadError extends Error {
   constructor(partial: Uint8Array, expected: number | null) {
     super(
       `${partial.length} bytes read on a total of ${
-        expected === null ? "undefined" : expected
+        expected === null ? "None" : expected
       } expected bytes`,
     );
     this.partial = partial;

@@ -128,10 +128,18 @@ export function prepare(fn: unknown, where: string): FnRef {
   let ref = fnRefs.get(fn);
   if (ref !== undefined) return ref;
   const name = fn.name || "<anonymous>";
+  // A bound function is named "bound f": the hint names f, the function to export.
+  const target = fn.name.replace(/^(bound )+/, "");
+  const bound = target !== fn.name
+    ? ` (instead of binding arguments, pass them after the function: ${
+      where.replace(/\(\)$/, "")
+    }` +
+      `(fn, ...args))`
+    : "";
   const hint = `export it from a module, guard the module's main code with ` +
     `\`if (import.meta.main)\`, and pass workerFunction(import.meta.url, ${
-      JSON.stringify(fn.name || "name")
-    })`;
+      JSON.stringify(target || "name")
+    })${bound}`;
   const expr = functionExpression(fn as (...args: never[]) => unknown);
   if (expr.startsWith("!")) {
     throw new TypeError(`${where}: ${name} cannot be sent to a worker: ${expr.slice(1)}; ${hint}`);

@@ -155,6 +155,14 @@ export interface ShutdownOptions {
   wait?: boolean;
   /** Cancel the jobs that have not started (default false). */
   cancelFutures?: boolean;
+  /**
+   * Also end the workers now, busy ones included (default false): the jobs
+   * that have not started are cancelled, and so are the futures of running
+   * jobs, whose workers are terminated mid-job. Python's threads cannot be
+   * stopped, so it has no such option; Web Workers can, and a job stuck in
+   * a loop would otherwise keep the process alive.
+   */
+  terminate?: boolean;
 }
 
 /**
@@ -312,7 +320,7 @@ export class ThreadPoolExecutor implements Executor {
     }
     fut._job = job;
     job.busy = true;
-    loop._hostBusyAdd(1);
+    loop._workerJobsAdd(1);
     return fut;
   }
 
@@ -329,12 +337,15 @@ export class ThreadPoolExecutor implements Executor {
   shutdown(options?: ShutdownOptions): Coroutine<void> | void;
   shutdown(options?: ShutdownOptions): Coroutine<void> | void {
     const wait = options?.wait ?? true;
-    const cancelFutures = options?.cancelFutures ?? false;
-    if (typeof wait !== "boolean" || typeof cancelFutures !== "boolean") {
+    const terminate = options?.terminate ?? false;
+    const cancelFutures = options?.cancelFutures ?? terminate;
+    if (
+      typeof wait !== "boolean" || typeof cancelFutures !== "boolean" ||
+      typeof terminate !== "boolean"
+    ) {
       throw new TypeError(
-        `ThreadPoolExecutor.shutdown(): wait and cancelFutures must be booleans, got ${
-          describe(options)
-        }`,
+        `ThreadPoolExecutor.shutdown(): wait, cancelFutures and terminate must be booleans, ` +
+          `got ${describe(options)}`,
       );
     }
     this._shutdown = true;
@@ -343,6 +354,12 @@ export class ThreadPoolExecutor implements Executor {
       for (const job of this._queue.toArray()) job.fut.cancel();
     }
     for (const pw of this._idle.splice(0)) this._retire(pw);
+    if (terminate) {
+      for (const pw of [...this._workers]) {
+        pw.job?.fut.cancel();
+        this._retire(pw);
+      }
+    }
     this._checkExited();
     if (wait) return shutdownCoro(this);
   }
@@ -385,6 +402,11 @@ export class ThreadPoolExecutor implements Executor {
       w.on("message", (m) => this._onMessage(pw, m));
       w.on("error", (e) => pw.error = e);
       w.on("exit", (code) => this._onExit(pw, code));
+      if (pw.retiring) {
+        // Retired (shutdown with terminate) before it had started.
+        w.terminate();
+        return;
+      }
       pw.sentAt = clockMs();
       w.postMessage({ k: "p" });
     }).catch((e) => {
@@ -571,7 +593,7 @@ export class ThreadPoolExecutor implements Executor {
   _release(job: Job): void {
     if (job.busy) {
       job.busy = false;
-      job.fut._loop._hostBusyAdd(-1);
+      job.fut._loop._workerJobsAdd(-1);
     }
   }
 

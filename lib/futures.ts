@@ -12,7 +12,7 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
+import { asError, CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
 import { describe, REPR, shortRepr } from "./format_helpers.ts";
 import { getEventLoop } from "./events.ts";
 import type { EventLoop } from "./loop.ts";
@@ -333,9 +333,12 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     this._scheduleCallbacks();
   }
 
-  /** @internal Complete with an exception (no state check). */
+  /**
+   * @internal Complete with an exception (no state check). A thrown value
+   * that is not an Error is wrapped (see ThrownValueError).
+   */
   _setException(exception: unknown): void {
-    this._result = exception;
+    this._result = asError(exception);
     this._state = EXCEPTION;
     this._logTraceback = true;
     this._loop._trackUnretrieved(this);
@@ -464,14 +467,22 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     const driver = driverStorage.getStore();
     const loop = this._loop;
     loop._wantMicrotasks = true;
-    // Async code outside any task waiting on the loop: its promise may be
-    // counted as host work, which a virtual clock would wait for forever.
     const detached = driver === undefined && this._state === PENDING;
-    if (detached) loop._detached++;
     return new Promise<R1 | R2>((resolve, reject) => {
       const settle = (): void => {
-        if (driver !== undefined) driver._removeAsyncWaiter(this);
-        if (detached) loop._detached--;
+        if (driver !== undefined) {
+          driver._removeAsyncWaiter(this);
+          // Python's Task.__step: a cancel request made after this future
+          // completed (so it could not cancel it) is thrown in at this await
+          // instead of its outcome, which counts as retrieved.
+          const cancelled = driver._state === PENDING ? driver._takeMustCancel() : null;
+          if (cancelled !== null) {
+            this._retrieved();
+            loop._wantMicrotasks = true;
+            rejectInto(cancelled, resolve, reject, onrejected);
+            return;
+          }
+        }
         settleInto(this, resolve, reject, onfulfilled, onrejected);
       };
       // Code outside any task can wait on a future of a loop that is not

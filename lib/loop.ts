@@ -44,6 +44,16 @@ export interface EventLoopOptions {
   clock?: ClockKind;
   /** Debug mode: slow-callback warnings and creation stacks in reports. */
   debug?: boolean;
+  /**
+   * Virtual clock only: how many real seconds the loop waits, while host
+   * work is pending (a wrapped promise, an async body awaiting the host,
+   * socket I/O, a job in a worker) and nothing at all happens, before it
+   * jumps to the next timer anyway; any activity restarts the wait (trio's
+   * `autojump_threshold`). Default 0.1. A program whose host work is never
+   * silent that long runs as if real time passed; nothing can hang on a
+   * virtual clock.
+   */
+  autojumpThreshold?: number;
 }
 
 /**
@@ -95,15 +105,11 @@ const MAX_SLEEP_MS = 24 * 3600 * 1000;
 /** Continuous work between two macrotask yields, in milliseconds. */
 const MACROTASK_BUDGET_MS = 4;
 /**
- * How long a virtual clock waits for pending host work before it jumps to
- * the next timer anyway, when async code outside any task awaits the loop's
- * own futures (trio's autojump threshold). The promise of such code (an
- * undecorated async function awaiting sleep(), wrapped with wrap()) counts
- * as host work although it waits on the loop's timers; without this bound
- * the program would hang. Real host work alone is waited for as long as it
- * takes.
+ * How long (seconds) a virtual clock waits, by default, while host work is
+ * pending and nothing happens, before it jumps to the next timer anyway
+ * (trio's autojump threshold). See `EventLoopOptions.autojumpThreshold`.
  */
-const AUTOJUMP_THRESHOLD_MS = 100;
+const AUTOJUMP_THRESHOLD = 0.1;
 
 const RUN_HANDLE = (h: Handle): void => h._run();
 
@@ -265,8 +271,10 @@ export class EventLoop {
     null;
   /** @internal */ _hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** @internal The last sleep ended because its host timer fired. */ _hostTimerFired = false;
-  /** @internal Things being waited for outside the loop (see `wrap`). */ _hostBusy = 0;
-  /** @internal Pending `await`s of this loop's futures by code outside any task. */ _detached = 0;
+  /** @internal Host work being waited for (see `_hostBusyAdd`). */ _hostBusy = 0;
+  /** @internal Jobs running in workers (see `_workerJobsAdd`). */ _workerJobs = 0;
+  /** @internal Real milliseconds of silence before a virtual clock jumps despite host work. */
+  _autojumpMs: number;
   /** @internal A promise was settled: let microtasks run before the next iteration. */
   _wantMicrotasks = false;
   /** @internal */ _port: MessageChannel | null = null;
@@ -292,6 +300,13 @@ export class EventLoop {
     this._virtual = clock === "virtual";
     this._resolution = CLOCK_RESOLUTION[clock];
     if (options?.debug) this._debug = true;
+    const threshold = options?.autojumpThreshold ?? AUTOJUMP_THRESHOLD;
+    if (typeof threshold !== "number" || !(threshold >= 0)) {
+      throw new ValueError(
+        `EventLoop: autojumpThreshold must be a number of seconds >= 0, got ${describe(threshold)}`,
+      );
+    }
+    this._autojumpMs = threshold * 1000;
   }
 
   /** @internal */
@@ -635,14 +650,16 @@ export class EventLoop {
         const when = timers[0]._when;
         if (this._virtual) {
           if (when !== Infinity) {
-            if (this._hostBusy === 0 || (this._hostTimerFired && this._detached > 0)) {
-              // Nothing else can happen first: jump (or host work did not
-              // finish within the autojump threshold).
-              this._hostTimerFired = false;
-              if (when > this._vnow) this._vnow = when;
-              return;
+            if (this._workerJobs === 0) {
+              if (this._hostBusy === 0 || this._hostTimerFired) {
+                // Nothing else can happen first, or the pending host work was
+                // silent for the whole autojump threshold: jump.
+                this._hostTimerFired = false;
+                if (when > this._vnow) this._vnow = when;
+                return;
+              }
+              delayMs = this._autojumpMs;
             }
-            if (this._detached > 0) delayMs = AUTOJUMP_THRESHOLD_MS;
           }
         } else {
           const delay = when - monotonic();
@@ -969,10 +986,24 @@ export class EventLoop {
 
   // --- host work --------------------------------------------------------
 
-  /** @internal Count work the loop waits for outside itself (a virtual clock waits for it). */
+  /**
+   * @internal Count host work the loop waits for (a wrapped promise, an
+   * async body awaiting the host, I/O): a virtual clock does not jump while
+   * it is active, and jumps after the autojump threshold of silence.
+   */
   _hostBusyAdd(delta: number): void {
     this._hostBusy += delta;
     if (this._hostBusy === 0 && this._sleepResolve !== null) this._wake();
+  }
+
+  /**
+   * @internal Count jobs running in worker threads: a virtual clock waits
+   * for them however long they take, since a worker cannot wait on this
+   * loop (as the program would wait for them in real time).
+   */
+  _workerJobsAdd(delta: number): void {
+    this._workerJobs += delta;
+    if (this._workerJobs === 0 && this._sleepResolve !== null) this._wake();
   }
 
   // --- errors -------------------------------------------------------------

@@ -36,16 +36,34 @@ async function cancelAllTasks(loop: EventLoop): Promise<void> {
   }
 }
 
-function checkMain(main: unknown, where: string): void {
+/**
+ * Why `main` cannot run now, or `null`: not awaitable, or a loop is running
+ * already. `run()` and `Runner.run()` return promises, so they reject with
+ * this error rather than throw it.
+ */
+function refusal(
+  main: unknown,
+  where: string,
+  name = where,
+): RuntimeError | ValueError | null {
+  if (_getRunningLoop() !== null) {
+    return new RuntimeError(
+      `${name} cannot be called from a running event loop; inside a coroutine, use yield* ` +
+        `or await; from host code (a timer, a listener, Promise.all), wait for the running ` +
+        `run() to finish first, or run the work on the running loop: ` +
+        `getRunningLoop().createTask(main)`,
+    );
+  }
   if (
     !(main instanceof Future) && !isGeneratorLike(main) && !isThenable(main) &&
     typeof main !== "function"
   ) {
-    throw new ValueError(
+    return new ValueError(
       `${where}: a coroutine was expected, got ${describe(main)}; pass a coroutine object, ` +
         `a Promise, or a function returning one`,
     );
   }
+  return null;
 }
 
 /**
@@ -63,7 +81,8 @@ function checkMain(main: unknown, where: string): void {
  * ```
  */
 export class Runner {
-  /** @internal */ _state: "created" | "initialized" | "closed" = "created";
+  /** @internal */ _state: "created" | "initialized" | "closing" | "closed" = "created";
+  /** @internal The promise of the close in progress. */ _closing: Promise<void> | null = null;
   /** @internal */ _loop: EventLoop | null = null;
   /** @internal */ _options: RunOptions | undefined;
 
@@ -103,14 +122,22 @@ export class Runner {
    * @throws {RuntimeError} When a loop is already running.
    */
   run<T>(main: AwaitableOrThunk<T>): Promise<T> {
-    checkMain(main, "Runner.run()");
-    if (_getRunningLoop() !== null) {
-      throw new RuntimeError(
-        "Runner.run() cannot be called from a running event loop; inside a coroutine, " +
-          "use yield* or await",
+    const refused = refusal(main, "Runner.run()");
+    if (refused !== null) return Promise.reject(refused);
+    if (this._state === "closing") {
+      return Promise.reject(
+        new RuntimeError(
+          "Runner.run(): the runner is closing; await runner.close() before running more, " +
+            "or make a new Runner",
+        ),
       );
     }
-    const loop = this._lazyInit();
+    let loop: EventLoop;
+    try {
+      loop = this._lazyInit();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const task = loop.createTask(main);
     return this._runMain(loop, task);
   }
@@ -142,11 +169,34 @@ export class Runner {
 
   /**
    * Cancel the tasks still running and wait for them, shut the default
-   * executor down, and close the loop.
+   * executor down, and close the loop. Python's `close()` blocks; this one
+   * runs the loop to do it, so it returns a promise: await it. From the
+   * call on the runner is closing: `run()` rejects, and a second `close()`
+   * returns the same promise.
+   *
+   * @returns A promise settled once the loop is closed.
    */
-  async close(): Promise<void> {
-    if (this._state !== "initialized") return;
+  close(): Promise<void> {
+    if (this._closing !== null) return this._closing;
+    if (this._state !== "initialized") {
+      this._state = "closed";
+      return Promise.resolve();
+    }
     const loop = this._loop!;
+    if (loop.isRunning()) {
+      return Promise.reject(
+        new RuntimeError(
+          "Runner.close(): a run() of this runner is still running; await it (or cancel " +
+            "its task) before closing the runner",
+        ),
+      );
+    }
+    this._state = "closing";
+    return this._closing = this._close(loop);
+  }
+
+  /** @internal */
+  async _close(loop: EventLoop): Promise<void> {
     try {
       await cancelAllTasks(loop);
       await loop.runUntilComplete(loop.shutdownDefaultExecutor());
@@ -212,13 +262,8 @@ function installSigint(listener: () => void): () => void {
  * ```
  */
 export function run<T>(main: AwaitableOrThunk<T>, options?: RunOptions): Promise<T> {
-  if (_getRunningLoop() !== null) {
-    throw new RuntimeError(
-      "asyncio.run() cannot be called from a running event loop; inside a coroutine, " +
-        "use yield* or await",
-    );
-  }
-  checkMain(main, "run()");
+  const refused = refusal(main, "run()", "asyncio.run()");
+  if (refused !== null) return Promise.reject(refused);
   const runner = new Runner(options);
   return runAndClose(runner, main);
 }

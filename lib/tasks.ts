@@ -24,6 +24,7 @@ import {
 } from "./futures.ts";
 import {
   type AwaitableOrThunk,
+  claimCoroutine,
   type Coro,
   coroInfo,
   type Coroutine,
@@ -107,7 +108,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
           `also accepts futures, promises and functions`,
       );
     }
-    this._coro = coro;
+    this._coro = claimCoroutine(coro);
     const owner = init?.owner;
     if (owner !== undefined) {
       // A coroutine awaited from the owner's async code: not a task of its own.
@@ -293,9 +294,13 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     // Resuming after an async-function body settled is not a suspension
     // point (in Python the awaited coroutine just returned): a cancel request
     // made meanwhile waits for the next one, or for the coroutine's end.
-    if (this._mustCancel && this._waiter?._extra?.bridge !== true) {
+    const waiter = this._waiter;
+    if (this._mustCancel && waiter?._extra?.bridge !== true) {
       if (!(exc instanceof CancelledError)) exc = new CancelledError(this._cancelMessage);
       this._mustCancel = false;
+      // Python's __wakeup reads the awaited future's outcome before __step
+      // throws the cancellation in: its exception counts as retrieved.
+      if (waiter !== null && waiter._state === EXCEPTION) waiter._retrieved();
     }
     this._waiter = null;
     const loop = this._loop;

@@ -3,7 +3,7 @@
  * argument, what was expected and the fix — and never corrupts the loop:
  * after each error, the next task still runs.
  */
-import { assertEquals, assertInstanceOf, assertMatch } from "@std/assert";
+import { assertEquals, assertInstanceOf, assertMatch, assertRejects } from "@std/assert";
 import {
   asyncWith,
   coroutine,
@@ -11,6 +11,7 @@ import {
   ensureFuture,
   gather,
   getRunningLoop,
+  IncompleteReadError,
   InvalidStateError,
   newEventLoop,
   run,
@@ -18,6 +19,7 @@ import {
   setEventLoop,
   sleep,
   Task,
+  ThrownValueError,
   ValueError,
   wait,
   wrap,
@@ -197,7 +199,9 @@ for (const c of cases) {
     const after = await run(function* () {
       let caught: unknown;
       try {
-        c.call();
+        // run() and Runner.run() return promises: they reject instead of throwing.
+        const r = c.call();
+        if (r instanceof Promise) yield* wrap(r);
       } catch (e) {
         caught = e;
       }
@@ -210,16 +214,10 @@ for (const c of cases) {
   });
 }
 
-Deno.test('bad input outside a loop: run("x") → ValueError naming the argument', () => {
-  let caught: unknown;
-  try {
-    run("x" as never);
-  } catch (e) {
-    caught = e;
-  }
-  assertInstanceOf(caught, ValueError);
+Deno.test('bad input outside a loop: run("x") rejects with a ValueError naming the argument', async () => {
+  const caught = await assertRejects(() => run("x" as never), ValueError);
   assertEquals(
-    (caught as Error).message,
+    caught.message,
     "run(): a coroutine was expected, got 'x' (a string); pass a coroutine object, a Promise, " +
       "or a function returning one",
   );
@@ -260,4 +258,79 @@ Deno.test("a coroutine that throws while the loop runs other tasks does not dist
     yield* other;
   });
   assertEquals(order, ["other 0", "other 1", "failure seen", "other 2"]);
+});
+
+// --- run() from host code while a loop runs ------------------------------------------
+
+Deno.test("run() from host code while a loop runs rejects, saying what host code can do", async () => {
+  const main = () => sleep(0.01, "first");
+  const [first, second] = await Promise.allSettled([run(main), run(main)]);
+  assertEquals(first, { status: "fulfilled", value: "first" });
+  assertEquals(second.status, "rejected");
+  const e = (second as PromiseRejectedResult).reason;
+  assertInstanceOf(e, RuntimeError);
+  assertMatch(e.message, /^asyncio\.run\(\) cannot be called from a running event loop/);
+  assertMatch(e.message, /from host code .*getRunningLoop\(\)\.createTask\(main\)/);
+  // From a host timer that fires while the loop runs: the same rejection, no throw.
+  const fromTimer = await run(async () => {
+    const p = new Promise<unknown>((resolve) => {
+      setTimeout(() => run(main).then(resolve, resolve), 1);
+    });
+    return await wrap(p);
+  });
+  assertInstanceOf(fromTimer, RuntimeError);
+  assertMatch((fromTimer as Error).message, /cannot be called from a running event loop/);
+});
+
+Deno.test("a task that throws a non-Error value fails with ThrownValueError, never a success", async () => {
+  await run(function* () {
+    for (const value of [undefined, null, "boom", 42, { code: 1 }]) {
+      const t = createTask(function* () {
+        yield* sleep(0);
+        throw value;
+      });
+      const [r] = yield* gather([t], { returnExceptions: true });
+      assertInstanceOf(r, ThrownValueError);
+      assertEquals((r as ThrownValueError).value, value);
+      assertInstanceOf(t.exception(), ThrownValueError);
+      assertMatch(String(t), /exception=ThrownValueError\('a value that is not an Error/);
+      const a = createTask(async () => {
+        await sleep(0);
+        throw value;
+      });
+      const [ra] = yield* gather([a], { returnExceptions: true });
+      assertInstanceOf(ra, ThrownValueError);
+      // A host promise rejected with a string.
+      try {
+        yield* wrap(Promise.reject(value));
+      } catch (e) {
+        assertInstanceOf(e, ThrownValueError);
+        assertEquals((e as ThrownValueError).value, value);
+      }
+    }
+    const e = new ThrownValueError(undefined);
+    assertEquals(
+      e.message,
+      "a value that is not an Error was thrown: undefined (throw an Error instead; .value holds " +
+        "what was thrown)",
+    );
+  });
+});
+
+Deno.test("gather(a, b, { returnExceptions: flag }) type-checks with a boolean flag", async () => {
+  const flag: boolean = Deno.args.length > 1000;
+  await run(function* () {
+    const [a, b] = yield* gather(sleep(0, 1), sleep(0, "x"), { returnExceptions: flag });
+    const n: number | Error = a;
+    const s: string | Error = b;
+    const all: (number | Error)[] = yield* gather([sleep(0, 1)], { returnExceptions: flag });
+    assertEquals([n, s, all], [1, "x", [1]]);
+  });
+});
+
+Deno.test("IncompleteReadError says None when no size was expected, as CPython", () => {
+  assertEquals(
+    new IncompleteReadError(new Uint8Array(3), null).message,
+    "3 bytes read on a total of None expected bytes",
+  );
 });

@@ -967,3 +967,38 @@ Deno.test("on the real clock, waitFor, timeout, asCompleted and taskGroup leave 
   });
   assertEquals(out, ["TimeoutError", "in time", "TimeoutError", "first", "group"]);
 });
+
+// --- a task cancelled after its gather's children failed -----------------------------
+
+for (const style of ["generator", "async"] as const) {
+  Deno.test(`a cancelled gather waiter retrieves the gather's exception (${style} style)`, async () => {
+    const t = new Trace();
+    const report = (_loop: unknown, ctx: { message?: string; exception?: unknown }) =>
+      t.print("report:", ctx.message, ctx.exception);
+    const fail = coroutine(function* (what: string): Coro<never> {
+      throw new ValueError(what);
+    });
+    const waiterGen = function* (c1: Future<unknown>, c2: Future<unknown>) {
+      yield* gather(c1, c2);
+    };
+    const waiterAsync = async (c1: Future<unknown>, c2: Future<unknown>) => {
+      await gather(c1, c2);
+    };
+    await run(async () => {
+      getRunningLoop().setExceptionHandler(report);
+      const c1 = createTask(fail("first"));
+      const c2 = createTask(fail("second"));
+      const w = createTask(style === "generator" ? waiterGen(c1, c2) : () => waiterAsync(c1, c2));
+      await sleep(0);
+      t.print("cancel() ->", w.cancel());
+      try {
+        await w;
+      } catch (e) {
+        if (e instanceof CancelledError) t.print("waiter cancelled");
+      }
+      t.print("c1:", c1.exception(), "c2:", c2.exception());
+    }, virtual);
+    t.print("closed");
+    assertEquals(t.lines, pythonTrace("cancel_races", "gather_cancel_after_children"));
+  });
+}

@@ -6,6 +6,7 @@ import {
   coroutine,
   createTask,
   currentTask,
+  gather,
   getRunningLoop,
   isCoroutine,
   isCoroutineFunction,
@@ -14,6 +15,8 @@ import {
   sleep,
   wrap,
 } from "../mod.ts";
+
+import { pythonTrace, Trace } from "./_trace.ts";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -256,4 +259,70 @@ Deno.test("async code awaiting a task's own future from another loop fails clear
   assertInstanceOf(err, RuntimeError);
   assert((err as Error).message.includes("belongs to another loop"));
   other.close();
+});
+
+// --- a coroutine object runs once ------------------------------------------------------
+
+for (const kind of ["generator", "async"] as const) {
+  Deno.test(`a decorated coroutine object awaited twice: RuntimeError (${kind} function)`, async () => {
+    const t = new Trace();
+    const worker = kind === "generator"
+      ? coroutine(function* worker() {
+        yield* sleep(0.01);
+        return 1;
+      })
+      : coroutine(async function worker() {
+        await sleep(0.01);
+        return 1;
+      });
+    const short = (rs: unknown[]) =>
+      rs.map((r) => r instanceof RuntimeError ? new RuntimeError(r.message.split(";")[0]) : r);
+    await run(async () => {
+      const x = worker();
+      t.print(await x);
+      try {
+        await x;
+      } catch (e) {
+        t.print("RuntimeError:", (e as Error).message.split(";")[0]);
+      }
+      const y = worker();
+      const t1 = createTask(y), t2 = createTask(y);
+      t.print(short(await gather([t1, t2], { returnExceptions: true })));
+      const z = worker();
+      const u1 = createTask(z);
+      await sleep(0);
+      const u2 = createTask(z);
+      t.print(short(await gather([u1, u2], { returnExceptions: true })));
+    }, virtual);
+    assertEquals(t.lines, pythonTrace("cancel_races", "reuse"));
+    // yield* twice, in a generator coroutine.
+    await run(function* () {
+      const x = worker();
+      assertEquals(yield* x, 1);
+      const e = assertThrows(() => {
+        for (const _ of x) break;
+      }, RuntimeError);
+      assertEquals(e.message.split(";")[0], "cannot reuse already awaited coroutine");
+      try {
+        yield* x;
+        throw new Error("not reached");
+      } catch (e) {
+        assertInstanceOf(e, RuntimeError);
+      }
+      // The loop goes on: the next coroutine runs.
+      assertEquals(yield* worker(), 1);
+    }, virtual);
+  });
+}
+
+Deno.test("an undecorated generator object is not guarded (documented)", async () => {
+  function* plain() {
+    yield* sleep(0);
+    return 1;
+  }
+  await run(function* () {
+    const x = plain();
+    assertEquals(yield* x, 1);
+    assertEquals(yield* x, undefined);
+  }, virtual);
 });

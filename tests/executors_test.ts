@@ -25,6 +25,7 @@ import {
   RuntimeError,
   sleep,
   ThreadPoolExecutor,
+  ThrownValueError,
   toThread,
   ValueError,
   workerFunction,
@@ -703,12 +704,17 @@ Deno.test("a job's error keeps its class, name, message, cause, properties and b
     const e4 = await assertRejects(() => toThread(custom), Error, "custom");
     assertEquals(e4.name, "JobError");
 
+    // A thrown value that is not an Error arrives wrapped, as every failure does.
     const e5 = await assertRejects(() =>
       toThread(() => {
         throw { code: 7 };
-      })
-    );
-    assertEquals(e5, { code: 7 });
+      }), ThrownValueError);
+    assertEquals(e5.value, { code: 7 });
+    const e5u = await assertRejects(() =>
+      toThread(() => {
+        throw undefined;
+      }), ThrownValueError);
+    assertEquals(e5u.value, undefined);
 
     // A name the scan could not see (built at run time) still gets an explanation.
     const e6 = await assertRejects(
@@ -964,4 +970,34 @@ Deno.test("loop.runInExecutor() on a loop that is not running gives a Future of 
   assertEquals(await loop.runUntilComplete(fut), 42);
   await loop.runUntilComplete(pool.shutdown());
   loop.close();
+});
+
+Deno.test("shutdown({ terminate: true }) ends a job stuck in a loop; its future is cancelled", async () => {
+  const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+  const ran = new Int32Array(new SharedArrayBuffer(8));
+  await run(async () => {
+    const stuck = pool.submit((flag: Int32Array) => {
+      Atomics.store(flag, 0, 1);
+      for (;;) { /* never returns */ }
+    }, ran);
+    const queued = pool.submit((x: number) => x, 1);
+    while (Atomics.load(ran, 0) === 0) await sleep(0.01);
+    pool.shutdown({ wait: false, terminate: true });
+    for (const fut of [stuck, queued]) {
+      await assertRejects(() => fut as unknown as Promise<unknown>, CancelledError);
+    }
+    await pool[Symbol.asyncDispose](); // every worker has ended
+  });
+  assertThrows(() => pool.shutdown({ terminate: "yes" as never }), TypeError, "terminate");
+});
+
+Deno.test("toThread(boundFunction) names the function to export and how to pass arguments", async () => {
+  function triple(x: number) {
+    return x * 3;
+  }
+  await run(async () => {
+    const e = await assertRejects(() => toThread(triple.bind(null, 1)), TypeError);
+    assertStringIncludes(e.message, 'workerFunction(import.meta.url, "triple")');
+    assertStringIncludes(e.message, "pass them after the function: toThread(fn, ...args)");
+  });
 });

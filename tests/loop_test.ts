@@ -1,13 +1,22 @@
-import { assert, assertEquals, assertGreaterOrEqual, assertMatch, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertGreaterOrEqual,
+  assertMatch,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import {
   createTask,
   EventLoop,
+  gather,
   getRunningLoop,
   newEventLoop,
   run,
   RuntimeError,
   sleep,
   type TimerHandle,
+  ValueError,
   wrap,
 } from "../mod.ts";
 import { pythonTrace, Trace } from "./_trace.ts";
@@ -321,17 +330,55 @@ Deno.test("a task made with createTask() inside run() sees the running loop", as
   });
 });
 
-Deno.test("virtual clock: real host work is waited for, however long it takes", async () => {
+Deno.test("virtual clock: silent host work delays the jump by the autojump threshold only", async () => {
   const t = new Trace();
   await run(function* () {
     const loop = getRunningLoop();
     loop.callLater(1, t.print, "virtual timer at", 1);
-    // 150 ms of real time, longer than the autojump threshold: still waited for.
-    const host = new Promise<string>((r) => setTimeout(() => r("host result"), 150));
+    // 300 ms of real silence, longer than the 100 ms threshold: the clock
+    // jumps to the timer meanwhile (trio's autojump clock).
+    const host = new Promise<string>((r) => setTimeout(() => r("host result"), 300));
+    t.print(yield* wrap(host), loop.time());
+  }, { clock: "virtual" });
+  assertEquals(t.lines, ["virtual timer at 1", "host result 1"]);
+});
+
+Deno.test("virtual clock: host work within autojumpThreshold is waited for", async () => {
+  const t = new Trace();
+  await run(function* () {
+    const loop = getRunningLoop();
+    loop.callLater(1, t.print, "virtual timer at", 1);
+    const host = new Promise<string>((r) => setTimeout(() => r("host result"), 50));
     t.print(yield* wrap(host), loop.time());
     yield* sleep(2);
-  }, { clock: "virtual" });
+  }, { clock: "virtual", autojumpThreshold: 5 });
   assertEquals(t.lines, ["host result 0", "virtual timer at 1"]);
+});
+
+Deno.test("virtual clock: host work that keeps happening holds the clock", async () => {
+  // Twenty host timers of 30 ms in a row: 600 ms in all, but never 100 ms of
+  // silence, so the 1-second virtual timer waits for all of them.
+  const t = new Trace();
+  await run(function* () {
+    const loop = getRunningLoop();
+    loop.callLater(1, t.print, "virtual timer at", 1);
+    for (let i = 0; i < 20; i++) {
+      yield* wrap(new Promise((r) => setTimeout(r, 30)));
+    }
+    t.print("host done at", loop.time());
+    yield* sleep(2);
+  }, { clock: "virtual" });
+  assertEquals(t.lines, ["host done at 0", "virtual timer at 1"]);
+});
+
+Deno.test("autojumpThreshold: a bad value is a ValueError naming the option", () => {
+  for (const bad of [-1, NaN, "1"]) {
+    const e = assertThrows(
+      () => newEventLoop({ clock: "virtual", autojumpThreshold: bad as number }),
+      ValueError,
+    );
+    assertStringIncludes(e.message, "autojumpThreshold must be a number of seconds >= 0");
+  }
 });
 
 Deno.test("virtual clock: a wrapped undecorated async function awaiting sleep() does not hang", async () => {
@@ -347,4 +394,32 @@ Deno.test("virtual clock: a wrapped undecorated async function awaiting sleep() 
   }, { clock: "virtual" });
   assertEquals(value, "slept 5 virtual seconds");
   assertEquals(at, 5);
+});
+
+Deno.test("virtual clock: undecorated async functions called inside a task do not hang", async () => {
+  // raw() is called inside a task, so its await of sleep() runs inside that
+  // task; the promise the task waits on is host work: the clock jumps after
+  // the autojump threshold.
+  async function raw() {
+    await sleep(0.05);
+    return "done";
+  }
+  for (const style of ["generator", "async"] as const) {
+    const t = new Trace();
+    const time = () => getRunningLoop().time();
+    if (style === "async") {
+      await run(async () => {
+        t.print(await createTask(raw()), time());
+        t.print(await gather(raw()), time());
+        t.print(await wrap(raw()), time());
+      }, { clock: "virtual" });
+    } else {
+      await run(function* () {
+        t.print(yield* createTask(raw()), time());
+        t.print(yield* gather(raw()), time());
+        t.print(yield* wrap(raw()), time());
+      }, { clock: "virtual" });
+    }
+    assertEquals(t.lines, pythonTrace("cancel_races", "awaited_inside_task"), style);
+  }
 });

@@ -1,4 +1,4 @@
-import { assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
+import { assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import {
   CancelledError,
   coroutine,
@@ -99,11 +99,11 @@ Deno.test("run(): Ctrl-C cancels the main task and ends with KeyboardInterrupt",
 
 Deno.test("run() refuses a running loop and a non-awaitable", async () => {
   const t = new Trace();
-  await run(function* () {
-    const e = assertThrows(() => run(sleep(0)), RuntimeError);
+  await run(async () => {
+    const e = await assertRejects(() => run(sleep(0)), RuntimeError);
     t.print("RuntimeError:", e.message.split(";")[0]);
   });
-  const e = assertThrows(() => run("x" as never), ValueError);
+  const e = await assertRejects(() => run("x" as never), ValueError);
   // Ours also names the function and the value's type.
   assertEquals(e.message.startsWith("run(): "), true);
   t.print("ValueError:", e.message.slice(7).replace(" (a string)", "").split(";")[0]);
@@ -119,7 +119,7 @@ Deno.test("Runner: several runs share one loop, closed at the end", async () => 
   t.print("same loop:", loop === r.getLoop(), "closed:", loop.isClosed());
   await r.close();
   t.print("closed after:", loop.isClosed());
-  const e = assertThrows(() => r.run(sleep(0)), RuntimeError);
+  const e = await assertRejects(() => r.run(sleep(0)), RuntimeError);
   t.print("RuntimeError:", e.message);
   assertEquals(t.lines, pythonTrace("runners", "runner"));
 });
@@ -164,4 +164,33 @@ Deno.test("await using a Runner closes it", async () => {
     loopRef = r.getLoop();
   }
   assertEquals(loopRef.isClosed(), true);
+});
+
+Deno.test("Runner.close() not awaited, then run(): run() rejects clearly, close() completes", async () => {
+  const r = new Runner({ clock: "virtual" });
+  assertEquals(await r.run(sleep(1, "first")), "first");
+  const loop = r.getLoop();
+  const closing = r.close();
+  const e = await assertRejects(() => r.run(sleep(0)), RuntimeError);
+  assertEquals(
+    e.message,
+    "Runner.run(): the runner is closing; await runner.close() before running more, or make a " +
+      "new Runner",
+  );
+  assertEquals(r.close(), closing); // the same close, not a second one
+  await closing;
+  assertEquals(loop.isClosed(), true);
+  await assertRejects(() => r.run(sleep(0)), RuntimeError, "Runner is closed");
+});
+
+Deno.test("Runner.close() while its run() is still running rejects and changes nothing", async () => {
+  const r = new Runner({ clock: "virtual" });
+  const running = r.run(sleep(1, "done"));
+  const loop = r.getLoop();
+  const e = await assertRejects(() => r.close(), RuntimeError);
+  assertEquals(e.message.split(";")[0], "Runner.close(): a run() of this runner is still running");
+  assertEquals(await running, "done");
+  assertEquals(loop.isClosed(), false);
+  await r.close();
+  assertEquals(loop.isClosed(), true);
 });

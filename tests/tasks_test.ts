@@ -13,6 +13,7 @@ import {
   createTask,
   currentTask,
   eagerTaskFactory,
+  type Future,
   gather,
   getRunningLoop,
   newEventLoop,
@@ -20,6 +21,7 @@ import {
   RuntimeError,
   sleep,
   type Task,
+  ValueError,
 } from "../mod.ts";
 import { pythonTrace, Trace } from "./_trace.ts";
 
@@ -758,3 +760,70 @@ Deno.test("a task from a generator function: its body starts on the first step, 
   });
   assertEquals(order, ["created", "body"]);
 });
+
+// --- a cancel() that arrives after the awaited future is done -------------------
+
+function cancelAfterDone(
+  t: Trace,
+  outcome: "result" | "exception",
+  style: "gen" | "async",
+  eager: boolean,
+) {
+  const setUp = () => {
+    const loop = getRunningLoop();
+    if (eager) loop.setTaskFactory(eagerTaskFactory);
+    return loop.createFuture<number>();
+  };
+  const settle = (f: Future<number>) => {
+    if (outcome === "result") f.setResult(1);
+    else f.setException(new ValueError("boom"));
+  };
+  const caught = (e: unknown) => {
+    if (e instanceof CancelledError) t.print("body: CancelledError at the await");
+    return e;
+  };
+  if (style === "gen") {
+    return run(function* () {
+      const f = setUp();
+      const task = createTask(function* () {
+        try {
+          t.print("body got", yield* f);
+        } catch (e) {
+          throw caught(e);
+        }
+      });
+      yield* sleep(0);
+      settle(f);
+      t.print("cancel() ->", task.cancel());
+      yield* gather([task], { returnExceptions: true });
+      t.print("cancelled:", task.cancelled());
+    }, virtual);
+  }
+  return run(async () => {
+    const f = setUp();
+    const task = createTask(async () => {
+      try {
+        t.print("body got", await f);
+      } catch (e) {
+        throw caught(e);
+      }
+    });
+    await sleep(0);
+    settle(f);
+    t.print("cancel() ->", task.cancel());
+    await gather([task], { returnExceptions: true });
+    t.print("cancelled:", task.cancelled());
+  }, virtual);
+}
+
+for (const style of ["gen", "async"] as const) {
+  for (const eager of [false, true]) {
+    const how = `${style === "gen" ? "generator" : "async"} style${eager ? ", eager tasks" : ""}`;
+    Deno.test(`cancel() after the awaited future is done is thrown in at the await (${how})`, async () => {
+      const t = new Trace();
+      await cancelAfterDone(t, "result", style, eager);
+      await cancelAfterDone(t, "exception", style, eager);
+      assertEquals(t.lines, pythonTrace("cancel_races", "cancel_after_result"));
+    });
+  }
+}
