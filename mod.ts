@@ -48,14 +48,18 @@ export {
 } from "./lib/errors.ts";
 export { type ClockKind, monotonic } from "./lib/clocks.ts";
 export { type Callback, Handle, TimerHandle } from "./lib/handles.ts";
-export { getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./lib/events.ts";
 export {
-  EventLoop,
+  type AbstractEventLoop,
   type EventLoopOptions,
   type ExceptionContext,
   type ExceptionHandler,
   type Executor,
-} from "./lib/loop.ts";
+  getEventLoop,
+  getRunningLoop,
+  newEventLoop,
+  setEventLoop,
+} from "./lib/events.ts";
+export { EventLoop } from "./lib/loop.ts";
 export { type DoneCallback, Future, isFuture } from "./lib/futures.ts";
 export {
   allTasks,

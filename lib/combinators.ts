@@ -22,7 +22,7 @@ import {
   wrap,
 } from "./coroutines.ts";
 import { ensureFuture } from "./tasks.ts";
-import type { EventLoop } from "./loop.ts";
+import type { AbstractEventLoop } from "./events.ts";
 import type { TimerHandle } from "./handles.ts";
 
 /** `wait()` returns when any future finishes or is cancelled. */
@@ -65,7 +65,7 @@ export class GatheringFuture<T> extends Future<T> {
    * @param children The child futures.
    * @param loop Their loop.
    */
-  constructor(children: Future<unknown>[], loop: EventLoop) {
+  constructor(children: Future<unknown>[], loop: AbstractEventLoop) {
     super(loop);
     this._children = children;
   }
@@ -162,7 +162,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   }
   const argToFut = new Map<unknown, Future<unknown>>();
   const children: Future<unknown>[] = new Array(aws.length);
-  let loop: EventLoop | undefined;
+  let loop: AbstractEventLoop | undefined;
   let nfuts = 0;
   let nfinished = 0;
   let outer: GatheringFuture<unknown[]> | null = null;
@@ -355,7 +355,7 @@ export function checkSeconds(value: unknown, where: string, what: string): numbe
 }
 
 /** Wait for `aw` inside the current task (Python's plain `await aw`). */
-function* awaitHere(aw: unknown, loop: EventLoop): Coro<unknown> {
+function* awaitHere(aw: unknown, loop: AbstractEventLoop): Coro<unknown> {
   if (isGeneratorLike(aw)) return yield* aw;
   if (aw instanceof Future) return yield* aw;
   if (typeof aw === "function") {
@@ -367,7 +367,7 @@ function* awaitHere(aw: unknown, loop: EventLoop): Coro<unknown> {
 // --- waitFor --------------------------------------------------------------------
 
 /** Python's `_cancel_and_wait`: cancel `fut` and wait until it is really done. */
-function* cancelAndWait(fut: Future<unknown>, loop: EventLoop): Coro<void> {
+function* cancelAndWait(fut: Future<unknown>, loop: AbstractEventLoop): Coro<void> {
   const waiter = loop.createFuture<void>();
   const cb = (): void => releaseWaiter(waiter);
   fut.addDoneCallback(cb);

@@ -13,11 +13,10 @@
  * @module
  */
 
-import { CancelledError, RuntimeError } from "./errors.ts";
-import { callerLocation, describe } from "./format_helpers.ts";
-import { _getRunningLoop, getEventLoop } from "./events.ts";
+import { RuntimeError } from "./errors.ts";
+import { callerLocation, describe, isGeneratorObject } from "./format_helpers.ts";
+import { _getRunningLoop, type AbstractEventLoop, getEventLoop } from "./events.ts";
 import { type Driver, driverStorage, Future, PENDING, rejectInto, settleInto } from "./futures.ts";
-import type { EventLoop } from "./loop.ts";
 
 /** A generator coroutine: `yield* coro` runs it and gives its return value. */
 export type Coro<T = unknown> = Generator<unknown, T, unknown>;
@@ -291,11 +290,11 @@ export function bodyFuture<T>(promise: PromiseLike<T>, driver: Driver): Future<T
   const fut = new Future<T>(loop);
   fut._x().bridge = true;
   driver._bodyStarted();
-  loop._wantMicrotasks = true;
+  loop._needMicrotasks();
   const finish = (ok: boolean, value: unknown): void => {
     driver._bodyEnded();
-    loop._wantMicrotasks = true;
-    if (loop._closed || fut._state !== PENDING) return;
+    loop._needMicrotasks();
+    if (loop.isClosed() || fut._state !== PENDING) return;
     // The generator waiting on this future is the driver's own frame: it
     // goes on at once, as a Python task goes on when an awaited coroutine
     // returns (no loop iteration in between).
@@ -331,7 +330,7 @@ export function bodyFuture<T>(promise: PromiseLike<T>, driver: Driver): Future<T
  * console.log(text); // from the host
  * ```
  */
-export function wrap<T>(promise: PromiseLike<T> | Future<T>, loop?: EventLoop): Future<T> {
+export function wrap<T>(promise: PromiseLike<T> | Future<T>, loop?: AbstractEventLoop): Future<T> {
   if (promise instanceof Future) return promise;
   if (!isThenable(promise)) {
     throw new TypeError(
@@ -342,17 +341,17 @@ export function wrap<T>(promise: PromiseLike<T> | Future<T>, loop?: EventLoop): 
   const lp = loop ?? getEventLoop();
   const fut = new Future<T>(lp);
   let busy = true;
-  lp._hostBusyAdd(1);
+  lp._hostWorkAdd(1);
   const release = (): void => {
     if (busy) {
       busy = false;
-      lp._hostBusyAdd(-1);
+      lp._hostWorkAdd(-1);
     }
   };
   fut._addCallback(release);
   const settle = (ok: boolean, value: unknown): void => {
     release();
-    if (lp._closed || fut._state !== PENDING) return;
+    if (lp.isClosed() || fut._state !== PENDING) return;
     if (ok) fut._setResult(value);
     else fut._setException(value);
   };
@@ -540,7 +539,7 @@ export function toCoroutine(aw: unknown, where: string): Coro<unknown> {
  * ```
  */
 export function isCoroutine(x: unknown): x is Coro<unknown> {
-  return toStringTag.call(x) === "[object Generator]";
+  return isGeneratorObject(x);
 }
 
 /**
@@ -560,9 +559,4 @@ export function isCoroutine(x: unknown): x is Coro<unknown> {
  */
 export function isCoroutineFunction(f: unknown): boolean {
   return typeof f === "function" && (f as unknown as Record<symbol, unknown>)[IS_CORO_FN] === true;
-}
-
-/** @internal Used by tasks: cancellation errors are not failures. */
-export function isCancellation(e: unknown): e is CancelledError {
-  return e instanceof CancelledError;
 }

@@ -1,34 +1,231 @@
 /**
- * Which event loop is running and which one is current (CPython's
- * `events.py`): `getRunningLoop`, `getEventLoop`, `setEventLoop`,
- * `newEventLoop`.
+ * The event loop's contract and which loop is running (CPython's
+ * `events.py`): `AbstractEventLoop`, `getRunningLoop`, `getEventLoop`,
+ * `setEventLoop`, `newEventLoop`.
  *
- * This module imports no other part of the runtime, so that futures, tasks
- * and the loop can all depend on it without import cycles; `loop.ts`
- * registers the loop constructor here when it loads.
+ * Futures, tasks, coroutines and handles know the loop only through
+ * {@linkcode AbstractEventLoop}: its public methods and a few internal ones,
+ * all declared here. None of them imports `loop.ts`, which implements the
+ * interface (`EventLoop`), so the runtime's import graph has one direction:
+ * `loop.ts` sits above everything it schedules.
+ *
+ * One edge goes the other way at run time: `newEventLoop()` (and
+ * `getEventLoop()`, which makes a loop on first use) must construct the
+ * class that `loop.ts` defines. `loop.ts` hands it over once, when it loads,
+ * through {@linkcode _setEventLoopClass}; `mod.ts` imports `loop.ts`, so
+ * every program that imports the package has it.
  *
  * @module
  */
 
-import type { EventLoop, EventLoopOptions } from "./loop.ts";
 import { RuntimeError } from "./errors.ts";
+import type { ClockKind } from "./clocks.ts";
+import type { Callback, Handle, TimerHandle } from "./handles.ts";
+import type { Driver, Future } from "./futures.ts";
+import type { Task, TaskFactory, TaskOptions } from "./tasks.ts";
+import type { AwaitableOrThunk, Coroutine } from "./coroutines.ts";
 
-let runningLoop: EventLoop | null = null;
-let currentLoop: EventLoop | null = null;
-let loopFactory: ((options?: EventLoopOptions) => EventLoop) | null = null;
+/** Options of `newEventLoop()`, `run()` and `Runner`. */
+export interface EventLoopOptions {
+  /** `"real"` (default) or `"virtual"`: a virtual clock jumps to the next timer instead of waiting. */
+  clock?: ClockKind;
+  /** Debug mode: slow-callback warnings and creation stacks in reports. */
+  debug?: boolean;
+  /**
+   * Virtual clock only: how many real seconds the loop waits, while host
+   * work is pending (a wrapped promise, an async body awaiting the host,
+   * socket I/O) and nothing at all happens, before it jumps to the next
+   * timer anyway; any activity restarts the wait (trio's
+   * `autojump_threshold`). Default 0.1. Jobs in worker threads are waited
+   * for however long they take. Nothing can hang on a virtual clock.
+   */
+  autojumpThreshold?: number;
+}
 
-/** @internal Called once by loop.ts. */
-export function _setLoopFactory(factory: (options?: EventLoopOptions) => EventLoop): void {
-  loopFactory = factory;
+/**
+ * What the exception handler receives. `message` is always there; the
+ * other keys depend on what failed (`exception`, `future`, `task`,
+ * `handle`, `sourceTraceback`...).
+ */
+export interface ExceptionContext {
+  /** What happened. */
+  message?: string;
+  /** The error, if there is one. */
+  exception?: unknown;
+  /** The future or task concerned. */
+  future?: unknown;
+  /** The task concerned. */
+  task?: unknown;
+  /** The handle whose callback failed. */
+  handle?: unknown;
+  /** Further details. */
+  [key: string]: unknown;
+}
+
+/** A function called with the loop and a context when something fails unobserved. */
+export type ExceptionHandler = (loop: AbstractEventLoop, context: ExceptionContext) => void;
+
+/**
+ * What `runInExecutor` needs from an executor: `submit(fn, ...args)`
+ * returning a Future or promise of the result, and `shutdown()`.
+ */
+export interface Executor {
+  /** Start `fn(...args)` somewhere else; return a Future or promise of its result. */
+  // deno-lint-ignore no-explicit-any
+  submit(fn: (...args: any[]) => unknown, ...args: unknown[]): PromiseLike<unknown> | Future<any>;
+  /** Stop taking work; with `wait`, the returned awaitable settles when running jobs end. */
+  shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): unknown;
+  /**
+   * @internal Optional: submit and return a Future of `loop` itself.
+   * `runInExecutor` prefers it, so that its future never depends on another
+   * loop running (`submit` uses the running or current loop).
+   */
+  _submitOn?(
+    loop: AbstractEventLoop,
+    // deno-lint-ignore no-explicit-any
+    fn: (...args: any[]) => unknown,
+    args: unknown[],
+    // deno-lint-ignore no-explicit-any
+  ): Future<any>;
+}
+
+/**
+ * An asyncio event loop, as the rest of the runtime sees it (CPython's
+ * `AbstractEventLoop`). `EventLoop` is the implementation; see it for what
+ * each method does. The members whose names start with `_` are the
+ * runtime's internal contract: what futures, tasks, coroutines and handles
+ * need from their loop and nothing else.
+ */
+export interface AbstractEventLoop {
+  /** Seconds of warning threshold for slow callbacks in debug mode. */
+  slowCallbackDuration: number;
+
+  /** The loop's time in seconds. */
+  time(): number;
+  /** Which clock the loop reads. */
+  clock(): ClockKind;
+  /** Schedule `callback(...args)` for the next iteration. */
+  callSoon(callback: Callback, ...args: unknown[]): Handle;
+  /** Schedule `callback(...args)` `delay` seconds from now. */
+  callLater(delay: number, callback: Callback, ...args: unknown[]): TimerHandle;
+  /** Schedule `callback(...args)` at loop time `when`. */
+  callAt(when: number, callback: Callback, ...args: unknown[]): TimerHandle;
+  /** A new pending Future of this loop. */
+  createFuture<T = unknown>(): Future<T>;
+  /** Wrap an awaitable in a Task on this loop. */
+  createTask<T>(aw: AwaitableOrThunk<T>, options?: TaskOptions): Task<T>;
+  /** Run until `aw` is done; a promise of its result. */
+  runUntilComplete<T>(aw: AwaitableOrThunk<T>): Promise<T>;
+  /** Run until `stop()` is called. */
+  runForever(): Promise<void>;
+  /** Stop after the current iteration. */
+  stop(): void;
+  /** Whether the loop is running. */
+  isRunning(): boolean;
+  /** Whether the loop was closed. */
+  isClosed(): boolean;
+  /** Close the loop. */
+  close(): void;
+  /** Set the task factory, or `null` for the default. */
+  setTaskFactory(factory: TaskFactory | null): void;
+  /** The task factory, or `null`. */
+  getTaskFactory(): TaskFactory | null;
+  /** Set the exception handler, or `null` for the default. */
+  setExceptionHandler(handler: ExceptionHandler | null): void;
+  /** The exception handler, or `null`. */
+  getExceptionHandler(): ExceptionHandler | null;
+  /** Report an error through the exception handler. */
+  callExceptionHandler(context: ExceptionContext): void;
+  /** The default exception handler. */
+  defaultExceptionHandler(context: ExceptionContext): void;
+  /** Turn debug mode on or off. */
+  setDebug(enabled: boolean): void;
+  /** Whether debug mode is on. */
+  getDebug(): boolean;
+  /** Run `fn(...args)` in an executor; a Future of the result. */
+  runInExecutor<A extends unknown[], R>(
+    executor: Executor | null,
+    fn: (...args: A) => R,
+    ...args: A
+  ): Future<Awaited<R>>;
+  /** Use `executor` for `runInExecutor(null, ...)`. */
+  setDefaultExecutor(executor: Executor): void;
+  /** Shut the default executor down and wait for it. */
+  shutdownDefaultExecutor(): Coroutine<void>;
+  /** Call `callback(...args)` on the loop when the process receives `sig`. */
+  addSignalHandler(sig: Deno.Signal, callback: Callback, ...args: unknown[]): void;
+  /** Remove the handler of `sig`. */
+  removeSignalHandler(sig: Deno.Signal): boolean;
+
+  // --- the runtime's internal contract -----------------------------------
+
+  /**
+   * @internal The driver (a task, or a coroutine awaited from a task's
+   * async body) whose step is running now, or `null`. Set by the step
+   * function around each step.
+   */
+  _current: Driver | null;
+  /**
+   * @internal Queue `fn(arg)` for the next iteration without a Handle: a
+   * task's step, a done callback. A callback that throws is reported
+   * through the exception handler.
+   */
+  _schedule<A>(fn: (arg: A) => void, arg: A): void;
+  /**
+   * @internal A promise was settled or an async body started: let
+   * microtasks run before the next callback, as a Python step runs a
+   * coroutine up to its next suspension point.
+   */
+  _needMicrotasks(): void;
+  /** @internal Add a new task to the loop's list of pending tasks. */
+  _registerTask(task: Task<unknown>): void;
+  /** @internal Remove a finished task from that list. */
+  _unregisterTask(task: Task<unknown>): void;
+  /** @internal The pending tasks, in creation order. */
+  _allTasks(): Set<Task<unknown>>;
+  /** @internal A future failed: report it if nobody looks at its exception. */
+  _trackUnretrieved(fut: Future<unknown>): void;
+  /** @internal Its exception was looked at. */
+  _untrackUnretrieved(fut: Future<unknown>): void;
+  /**
+   * @internal Count host work the loop is waiting for (a wrapped promise,
+   * an async body awaiting the host, I/O): a virtual clock does not jump
+   * while it is active (see `autojumpThreshold`).
+   */
+  _hostWorkAdd(delta: number): void;
+  /**
+   * @internal Count jobs running in worker threads: a virtual clock waits
+   * for them, however long they take.
+   */
+  _workerJobsAdd(delta: number): void;
+  /** @internal A scheduled TimerHandle was cancelled. */
+  _timerCancelled(handle: TimerHandle): void;
+  /** @internal The default executor, made on first use (RuntimeError once shut down). */
+  _getDefaultExecutor(): Executor;
+  /** @internal The error for using a closed loop. */
+  _closedError(): RuntimeError;
+}
+
+let runningLoop: AbstractEventLoop | null = null;
+let currentLoop: AbstractEventLoop | null = null;
+let LoopClass: (new (options?: EventLoopOptions) => AbstractEventLoop) | null = null;
+
+/**
+ * @internal The one registration of the runtime: `loop.ts` hands over its
+ * `EventLoop` class when it loads, so that `newEventLoop()` can make loops
+ * without this module importing `loop.ts`.
+ */
+export function _setEventLoopClass(cls: new (options?: EventLoopOptions) => AbstractEventLoop) {
+  LoopClass = cls;
 }
 
 /** @internal The running loop or `null`; never throws. */
-export function _getRunningLoop(): EventLoop | null {
+export function _getRunningLoop(): AbstractEventLoop | null {
   return runningLoop;
 }
 
 /** @internal Set by `runForever()` for as long as it runs. */
-export function _setRunningLoop(loop: EventLoop | null): void {
+export function _setRunningLoop(loop: AbstractEventLoop | null): void {
   runningLoop = loop;
 }
 
@@ -47,7 +244,7 @@ export function _setRunningLoop(loop: EventLoop | null): void {
  * });
  * ```
  */
-export function getRunningLoop(): EventLoop {
+export function getRunningLoop(): AbstractEventLoop {
   if (runningLoop === null) throw new RuntimeError("no running event loop");
   return runningLoop;
 }
@@ -71,7 +268,7 @@ export function getRunningLoop(): EventLoop {
  * loop.close();
  * ```
  */
-export function getEventLoop(): EventLoop {
+export function getEventLoop(): AbstractEventLoop {
   if (runningLoop !== null) return runningLoop;
   if (currentLoop === null || currentLoop.isClosed()) {
     // Python keeps returning a closed current loop; making a fresh one lets a
@@ -97,7 +294,7 @@ export function getEventLoop(): EventLoop {
  * loop.close();
  * ```
  */
-export function setEventLoop(loop: EventLoop | null): void {
+export function setEventLoop(loop: AbstractEventLoop | null): void {
   if (loop !== null && (typeof loop !== "object" || typeof loop.runForever !== "function")) {
     throw new TypeError(`setEventLoop(): expected an EventLoop or null, got ${typeof loop}`);
   }
@@ -107,7 +304,8 @@ export function setEventLoop(loop: EventLoop | null): void {
 /**
  * Make a new event loop; it is not made current.
  *
- * @param options `clock: "real" | "virtual"` (default real) and `debug`.
+ * @param options `clock: "real" | "virtual"` (default real), `debug`, and
+ * `autojumpThreshold` for a virtual clock.
  * @returns The new loop.
  *
  * @example
@@ -119,9 +317,9 @@ export function setEventLoop(loop: EventLoop | null): void {
  * loop.close();
  * ```
  */
-export function newEventLoop(options?: EventLoopOptions): EventLoop {
-  if (loopFactory === null) {
+export function newEventLoop(options?: EventLoopOptions): AbstractEventLoop {
+  if (LoopClass === null) {
     throw new RuntimeError("the event loop module is not loaded; import from mod.ts");
   }
-  return loopFactory(options);
+  return new LoopClass(options);
 }

@@ -25,7 +25,7 @@ import {
 import { Deque } from "./deque.ts";
 import { describe, REPR } from "./format_helpers.ts";
 import { Future, PENDING } from "./futures.ts";
-import { _setDefaultExecutorFactory, type EventLoop, type Executor } from "./loop.ts";
+import type { AbstractEventLoop, Executor } from "./events.ts";
 
 export { workerFunction } from "./executor_jobs.ts";
 
@@ -122,7 +122,7 @@ function finishJob(job: Job, settle: (fut: ExecutorFuture<unknown>) => void): vo
   job.state = DONE;
   job.pool._release(job);
   const fut = job.fut;
-  if (fut._state === PENDING && !fut._loop._closed) settle(fut);
+  if (fut._state === PENDING && !fut._loop.isClosed()) settle(fut);
 }
 
 /** Workers in a row that ended before their first job; more fail the queued jobs. */
@@ -269,7 +269,7 @@ export class ThreadPoolExecutor implements Executor {
 
   /** @internal `loop.runInExecutor()` submits through this: a Future of that loop. */
   _submitOn(
-    loop: EventLoop,
+    loop: AbstractEventLoop,
     fn: (...args: unknown[]) => unknown,
     args: unknown[],
   ): Future<unknown> {
@@ -282,7 +282,7 @@ export class ThreadPoolExecutor implements Executor {
     args: unknown[],
     where: string,
     submitted: Error,
-    loop: EventLoop = _getRunningLoop() ?? getEventLoop(),
+    loop: AbstractEventLoop = _getRunningLoop() ?? getEventLoop(),
   ): Future<Awaited<R>> {
     const ref = prepare(fn, where);
     if (this._shutdown) {
@@ -617,18 +617,13 @@ const shutdownCoro = coroutine(function* shutdown(pool: ThreadPoolExecutor) {
   yield* wrap(exited);
 });
 
-_setDefaultExecutorFactory(() => new ThreadPoolExecutor());
-
 // --- toThread, blockingSleep ----------------------------------------------------
 
 const toThreadCoro = coroutine(function* toThread(fn: unknown, args: unknown[], at: Error) {
   const loop = getRunningLoop();
   // Python's to_thread: the loop's default executor, made on first use (run()
   // shuts it down at the end).
-  if (loop._defaultExecutor === null && !loop._executorShutdownCalled) {
-    loop.setDefaultExecutor(new ThreadPoolExecutor());
-  }
-  const pool = loop._defaultExecutor;
+  const pool = loop._getDefaultExecutor();
   if (pool instanceof ThreadPoolExecutor) {
     return yield* pool._submit(fn, args, "toThread()", at, loop);
   }

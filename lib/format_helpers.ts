@@ -122,6 +122,11 @@ export function shortRepr(value: unknown): string {
   return reprValue(value, 0, true);
 }
 
+/** Whether `x` is a generator object (what Python counts as a generator-based coroutine). */
+export function isGeneratorObject(x: unknown): boolean {
+  return Object.prototype.toString.call(x) === "[object Generator]";
+}
+
 /**
  * Describe a value for an error message: its repr and its type, e.g.
  * `42 (a number)`, `'x' (a string)`, `a Promise`, `a generator object`.
@@ -143,9 +148,10 @@ export function describe(value: unknown): string {
   }
   const obj = value as Record<PropertyKey, unknown>;
   if (typeof obj[REPR] === "function") return (obj[REPR] as () => string)();
-  const tag = Object.prototype.toString.call(value);
-  if (tag === "[object Generator]") return "a generator object";
-  if (tag === "[object AsyncGenerator]") return "an async generator object";
+  if (isGeneratorObject(value)) return "a generator object";
+  if (Object.prototype.toString.call(value) === "[object AsyncGenerator]") {
+    return "an async generator object";
+  }
   if (value instanceof Promise) return "a Promise";
   if (typeof obj.then === "function") return "a thenable";
   if (Array.isArray(value)) return `an array of ${value.length}`;

@@ -13,9 +13,8 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { asError, CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
-import { describe, REPR, shortRepr } from "./format_helpers.ts";
-import { getEventLoop } from "./events.ts";
-import type { EventLoop } from "./loop.ts";
+import { describe, isGeneratorObject, REPR, shortRepr } from "./format_helpers.ts";
+import { type AbstractEventLoop, getEventLoop } from "./events.ts";
 
 /** @internal Future states. */
 export const PENDING = 0, RESULT = 1, EXCEPTION = 2, CANCELLED = 3;
@@ -28,7 +27,7 @@ const STATE_NAMES = ["pending", "finished", "finished", "cancelled"];
  * when the task is.
  */
 export interface Driver {
-  _loop: EventLoop;
+  _loop: AbstractEventLoop;
   _state: number;
   _mustCancel: boolean;
   _step(): void;
@@ -86,27 +85,14 @@ export function iterReturn(value: unknown): IteratorResult<any, any> {
 }
 
 /** Extra state most futures never need, kept out of the object. */
-interface FutureExtra {
+export interface FutureExtra {
   /** An exception nobody has looked at yet. */
   logTraceback?: boolean;
   cancelMessage?: string;
-  /** A Task's error to throw into its coroutine at the next step (a bad yield). */
-  pendingExc?: unknown;
-  // A Task's async-facade state (see tasks.ts):
-  /** Futures awaited (`await`) by async code running in the task's context. */
-  waiters?: Future<unknown>[];
-  /** Async-function bodies started in the task's context and not finished. */
-  bodies?: number;
-  /** Counted in the loop's host-busy total. */
-  busy?: boolean;
-  /** A nested driver: the task it runs code for. */
-  owner?: unknown;
-  /** A nested driver: settles the async code awaiting it. */
-  onFinish?: () => void;
-  /** A nested driver: the driver whose code awaits it. */
-  awaiter?: unknown;
+  /** The CancelledError to throw for a task cancelled by one (Python's `_cancelled_exc`). */
   cancelledExc?: CancelledError;
   sourceTraceback?: string;
+  /** The unretrieved-exception tracker's record. */
   unretrieved?: object;
   /** An async-function body's promise: a task waiting on it is cancelled through the body. */
   bridge?: boolean;
@@ -146,7 +132,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
   /** @internal */ _state = PENDING;
   /** @internal The result, or the exception when `_state` is EXCEPTION. */ _result: unknown =
     undefined;
-  /** @internal */ _loop: EventLoop;
+  /** @internal */ _loop: AbstractEventLoop;
   /**
    * @internal The done callbacks: `null`, one callback (a function, or a
    * Driver to wake), or an array of them.
@@ -160,9 +146,9 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
    *
    * @param loop The loop it belongs to; by default `getEventLoop()`.
    */
-  constructor(loop?: EventLoop) {
+  constructor(loop?: AbstractEventLoop) {
     this._loop = loop ?? getEventLoop();
-    if (this._loop._debug) this._x().sourceTraceback = new Error().stack;
+    if (this._loop.getDebug()) this._x().sourceTraceback = new Error().stack;
   }
 
   /** @internal */
@@ -187,7 +173,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
   }
 
   /** The loop this future belongs to. */
-  getLoop(): EventLoop {
+  getLoop(): AbstractEventLoop {
     return this._loop;
   }
 
@@ -363,6 +349,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     }
   }
 
+  /** @internal What the unretrieved-exception report names besides the class (see Task). */
+  _reportInfo(): { name?: string; coro?: string } {
+    return {};
+  }
+
   /** @internal */
   _makeCancelledError(): CancelledError {
     const saved = this._extra?.cancelledExc;
@@ -389,19 +380,19 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     if (cbs === null) return;
     const loop = this._loop;
     this._callbacks = null;
-    if (!loop._running) {
+    if (!loop.isRunning()) {
       this._scheduleIdle(Array.isArray(cbs) ? cbs : [cbs]);
       return;
     }
     if (!Array.isArray(cbs)) {
-      if (typeof cbs === "function") loop._push(cbs as (f: Future<T>) => void, this);
-      else loop._push(STEP, cbs);
+      if (typeof cbs === "function") loop._schedule(cbs as (f: Future<T>) => void, this);
+      else loop._schedule(STEP, cbs as Driver);
       return;
     }
     for (let i = 0; i < cbs.length; i++) {
       const cb = cbs[i];
-      if (typeof cb === "function") loop._push(cb as (f: Future<T>) => void, this);
-      else loop._push(STEP, cb);
+      if (typeof cb === "function") loop._schedule(cb as (f: Future<T>) => void, this);
+      else loop._schedule(STEP, cb as Driver);
     }
   }
 
@@ -414,11 +405,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
   _scheduleIdle(cbs: unknown[]): void {
     const loop = this._loop;
     const queued = cbs.filter((cb) => !(cb as { [DIRECT]?: boolean })[DIRECT]);
-    if (queued.length > 0 && loop._closed) throw loop._closedError();
+    if (queued.length > 0 && loop.isClosed()) throw loop._closedError();
     for (const cb of cbs) {
       if ((cb as { [DIRECT]?: boolean })[DIRECT]) queueMicrotask(() => (cb as () => void)());
-      else if (typeof cb === "function") loop._push(cb as (f: Future<T>) => void, this);
-      else loop._push(STEP, cb);
+      else if (typeof cb === "function") loop._schedule(cb as (f: Future<T>) => void, this);
+      else loop._schedule(STEP, cb as Driver);
     }
   }
 
@@ -466,7 +457,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
   ): Promise<R1 | R2> {
     const driver = driverStorage.getStore();
     const loop = this._loop;
-    loop._wantMicrotasks = true;
+    loop._needMicrotasks();
     const detached = driver === undefined && this._state === PENDING;
     return new Promise<R1 | R2>((resolve, reject) => {
       const settle = (): void => {
@@ -478,7 +469,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
           const cancelled = driver._state === PENDING ? driver._takeMustCancel() : null;
           if (cancelled !== null) {
             this._retrieved();
-            loop._wantMicrotasks = true;
+            loop._needMicrotasks();
             rejectInto(cancelled, resolve, reject, onrejected);
             return;
           }
@@ -565,7 +556,7 @@ export function settleInto<T, R1, R2>(
   onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
   onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
 ): void {
-  fut._loop._wantMicrotasks = true;
+  fut._loop._needMicrotasks();
   if (fut._state === RESULT) {
     let value: unknown;
     try {
@@ -601,7 +592,7 @@ export function settleInto<T, R1, R2>(
  */
 export function promiseValue(value: unknown, where: string): unknown {
   if (
-    (value instanceof Future || isCoroutineObject(value)) &&
+    (value instanceof Future || isGeneratorObject(value)) &&
     typeof (value as PromiseLike<unknown>).then === "function"
   ) {
     throw new TypeError(
@@ -611,10 +602,6 @@ export function promiseValue(value: unknown, where: string): unknown {
     );
   }
   return value;
-}
-
-function isCoroutineObject(x: unknown): boolean {
-  return Object.prototype.toString.call(x) === "[object Generator]";
 }
 
 /** @internal Reject through `onrejected` if there is one. */

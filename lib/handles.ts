@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { EventLoop } from "./loop.ts";
+import type { AbstractEventLoop } from "./events.ts";
 import { REPR, shortRepr } from "./format_helpers.ts";
 
 /** A function scheduled on the loop: called with the arguments given when it was scheduled. */
@@ -36,7 +36,7 @@ export function formatCallback(cb: Callback, args: readonly unknown[] | null): s
 export class Handle {
   /** @internal */ _callback: Callback | null;
   /** @internal The arguments, or `null` for none. */ _args: unknown[] | null;
-  /** @internal */ _loop: EventLoop;
+  /** @internal */ _loop: AbstractEventLoop;
   /** @internal */ _cancelled = false;
 
   /**
@@ -47,11 +47,11 @@ export class Handle {
    * @param args Its arguments, or `null` for none.
    * @param loop The loop it belongs to.
    */
-  constructor(callback: Callback, args: unknown[] | null, loop: EventLoop) {
+  constructor(callback: Callback, args: unknown[] | null, loop: AbstractEventLoop) {
     this._callback = callback;
     this._args = args;
     this._loop = loop;
-    if (loop._debug) sourceTracebacks.set(this, new Error().stack ?? "");
+    if (loop.getDebug()) sourceTracebacks.set(this, new Error().stack ?? "");
   }
 
   /** Keep the callback from running; it is a no-op when it already ran. */
@@ -59,7 +59,7 @@ export class Handle {
     if (!this._cancelled) {
       this._cancelled = true;
       // Debug mode keeps the callback for the repr; otherwise free it now.
-      if (!this._loop._debug) {
+      if (!this._loop.getDebug()) {
         this._callback = null;
         this._args = null;
       }
@@ -118,7 +118,7 @@ const sourceTracebacks = new WeakMap<Handle, string>();
  * without one, as done callbacks do).
  */
 export function reportCallbackError(
-  loop: EventLoop,
+  loop: AbstractEventLoop,
   cb: Callback,
   args: unknown[] | null,
   exc: unknown,
@@ -167,7 +167,7 @@ export class TimerHandle extends Handle {
     seq: number,
     callback: Callback,
     args: unknown[] | null,
-    loop: EventLoop,
+    loop: AbstractEventLoop,
   ) {
     super(callback, args, loop);
     this._when = when;
@@ -181,7 +181,7 @@ export class TimerHandle extends Handle {
 
   /** Keep the callback from running; the loop drops it from its timer heap. */
   override cancel(): void {
-    if (!this._cancelled) this._loop._timerHandleCancelled(this);
+    if (!this._cancelled) this._loop._timerCancelled(this);
     super.cancel();
   }
 

@@ -18,7 +18,7 @@ import { _getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import { type Coro, type Coroutine, coroutine, LightCoro, lightCoroutine } from "./coroutines.ts";
 import { iterReturn } from "./futures.ts";
-import type { EventLoop } from "./loop.ts";
+import type { AbstractEventLoop } from "./events.ts";
 import { Deque } from "./deque.ts";
 
 // --- loop binding (CPython's mixins._LoopBoundMixin) --------------------------
@@ -27,7 +27,9 @@ import { Deque } from "./deque.ts";
  * @internal Bind `obj` to the running loop the first time it needs one, and
  * refuse another loop afterwards.
  */
-export function boundLoop(obj: { _loop: EventLoop | null; [REPR](): string }): EventLoop {
+export function boundLoop(
+  obj: { _loop: AbstractEventLoop | null; [REPR](): string },
+): AbstractEventLoop {
   const loop = _getRunningLoop();
   if (obj._loop === null) obj._loop = loop;
   if (loop === null) {
@@ -64,7 +66,7 @@ function withWaiters(extra: string, waiters: Deque<unknown> | null): string {
 /** @internal After an `await using` disposal, let the body go on before the loop's next callback. */
 function disposed(): Promise<void> {
   const loop = _getRunningLoop();
-  if (loop !== null) loop._wantMicrotasks = true;
+  if (loop !== null) loop._needMicrotasks();
   return Promise.resolve();
 }
 
@@ -255,7 +257,7 @@ export abstract class ContextManagerMixin {
  * ```
  */
 export class Lock extends ContextManagerMixin {
-  /** @internal */ _loop: EventLoop | null = null;
+  /** @internal */ _loop: AbstractEventLoop | null = null;
   /** @internal */ _waiters: Deque<Future<true>> | null = null;
   /** @internal */ _locked = false;
   /** @internal Phantom: `asyncWith` gives the body `undefined`. */
@@ -390,7 +392,7 @@ lightCoroutine(EventWait, "wait");
  * ```
  */
 export class Event {
-  /** @internal */ _loop: EventLoop | null = null;
+  /** @internal */ _loop: AbstractEventLoop | null = null;
   /** @internal */ _waiters: Deque<Future<true>> | null = null;
   /** @internal */ _value = false;
 
@@ -524,7 +526,7 @@ const conditionWaitFor = coroutine(function* waitFor<T>(
  * ```
  */
 export class Condition extends ContextManagerMixin {
-  /** @internal */ _loop: EventLoop | null = null;
+  /** @internal */ _loop: AbstractEventLoop | null = null;
   /** @internal */ _lock: Lock;
   /** @internal */ _waiters: Deque<Future<boolean>> = new Deque();
   /** @internal Phantom: `asyncWith` gives the body `undefined`. */
@@ -703,7 +705,7 @@ const semaphoreAcquire = coroutine(function* acquire(sem: Semaphore): Coro<true>
  * ```
  */
 export class Semaphore extends ContextManagerMixin {
-  /** @internal */ _loop: EventLoop | null = null;
+  /** @internal */ _loop: AbstractEventLoop | null = null;
   /** @internal */ _waiters: Deque<Future<true>> | null = null;
   /** @internal */ _value: number;
   /** @internal Phantom: `asyncWith` gives the body `undefined`. */

@@ -1,16 +1,18 @@
 /**
- * The `EventLoop`: a ready queue, a timer heap, and the way it lives inside
- * Deno's own event loop (CPython's `base_events.py`).
+ * `EventLoop` (CPython's `base_events.py`): the loop proper. It implements
+ * `AbstractEventLoop` (events.ts), the contract the rest of the runtime
+ * uses, and sits above everything it schedules: nothing below imports it.
  *
  * The loop owns the order of everything it runs. Each iteration moves the
- * due timers to the ready queue and runs the callbacks that were ready when
- * the iteration began; callbacks scheduled meanwhile run in the next one.
- * Between iterations it yields to the host only when it must: to microtasks
- * when a promise it settled needs to run (the async facade), to a macrotask
- * every few milliseconds of continuous work (so host I/O is never starved),
- * and, when nothing is ready, it sleeps on one host timer for the earliest
- * timer or until something from outside the loop schedules work. It never
- * polls.
+ * due timers (timer_heap.ts) to the ready queue (ready_queue.ts) and runs
+ * the callbacks that were ready when the iteration began; callbacks
+ * scheduled meanwhile run in the next one. Between iterations it yields to
+ * the host only when it must (host.ts): to microtasks when a promise it
+ * settled needs to run (the async facade), to a macrotask every few
+ * milliseconds of continuous work, and, when nothing is ready, it sleeps
+ * until the earliest timer or until something from outside the loop
+ * schedules work. Failed futures nobody looks at are reported through
+ * unretrieved.ts.
  *
  * @module
  */
@@ -21,12 +23,21 @@ import { Task, type TaskFactory, type TaskOptions } from "./tasks.ts";
 import {
   type AwaitableOrThunk,
   awaitResult,
-  coroInfo,
+  type Coroutine,
   coroutine,
   toCoroutine,
   wrap,
 } from "./coroutines.ts";
-import { _getRunningLoop, _setLoopFactory, _setRunningLoop } from "./events.ts";
+import {
+  _getRunningLoop,
+  _setEventLoopClass,
+  _setRunningLoop,
+  type AbstractEventLoop,
+  type EventLoopOptions,
+  type ExceptionContext,
+  type ExceptionHandler,
+  type Executor,
+} from "./events.ts";
 import {
   checkClockKind,
   CLOCK_RESOLUTION,
@@ -35,75 +46,17 @@ import {
   monotonic,
 } from "./clocks.ts";
 import { RuntimeError, ValueError } from "./errors.ts";
-import { describe, formatException, REPR, repr, shortRepr } from "./format_helpers.ts";
-import type { Coroutine } from "./coroutines.ts";
+import { describe, formatException, REPR, repr } from "./format_helpers.ts";
+import { ReadyQueue } from "./ready_queue.ts";
+import { TimerHeap } from "./timer_heap.ts";
+import { UnretrievedTracker } from "./unretrieved.ts";
+import { HostBridge } from "./host.ts";
+import { ThreadPoolExecutor } from "./executors.ts";
 
-/** Options of `newEventLoop()`, `run()` and `Runner`. */
-export interface EventLoopOptions {
-  /** `"real"` (default) or `"virtual"`: a virtual clock jumps to the next timer instead of waiting. */
-  clock?: ClockKind;
-  /** Debug mode: slow-callback warnings and creation stacks in reports. */
-  debug?: boolean;
-  /**
-   * Virtual clock only: how many real seconds the loop waits, while host
-   * work is pending (a wrapped promise, an async body awaiting the host,
-   * socket I/O, a job in a worker) and nothing at all happens, before it
-   * jumps to the next timer anyway; any activity restarts the wait (trio's
-   * `autojump_threshold`). Default 0.1. A program whose host work is never
-   * silent that long runs as if real time passed; nothing can hang on a
-   * virtual clock.
-   */
-  autojumpThreshold?: number;
-}
+export type { EventLoopOptions, ExceptionContext, ExceptionHandler, Executor };
 
-/**
- * What the exception handler receives. `message` is always there; the
- * other keys depend on what failed (`exception`, `future`, `task`,
- * `handle`, `sourceTraceback`...).
- */
-export interface ExceptionContext {
-  /** What happened. */
-  message?: string;
-  /** The error, if there is one. */
-  exception?: unknown;
-  /** The future or task concerned. */
-  future?: unknown;
-  /** The task concerned. */
-  task?: unknown;
-  /** The handle whose callback failed. */
-  handle?: unknown;
-  /** Further details. */
-  [key: string]: unknown;
-}
-
-/** A function called with the loop and a context when something fails unobserved. */
-export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
-
-/**
- * What `runInExecutor` needs from an executor: `submit(fn, ...args)`
- * returning a Future or promise of the result, and `shutdown()`.
- */
-export interface Executor {
-  /** Start `fn(...args)` somewhere else; return a Future or promise of its result. */
-  // deno-lint-ignore no-explicit-any
-  submit(fn: (...args: any[]) => unknown, ...args: unknown[]): PromiseLike<unknown> | Future<any>;
-  /** Stop taking work; with `wait`, the returned awaitable settles when running jobs end. */
-  shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): unknown;
-  /**
-   * @internal Optional: submit and return a Future of `loop` itself.
-   * `runInExecutor` prefers it, so that its future never depends on another
-   * loop running (`submit` uses the running or current loop).
-   */
-  // deno-lint-ignore no-explicit-any
-  _submitOn?(loop: EventLoop, fn: (...args: any[]) => unknown, args: unknown[]): Future<any>;
-}
-
-const MIN_SCHEDULED_TIMER_HANDLES = 100;
-const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 /** Python's MAXIMUM_SELECT_TIMEOUT: never sleep longer than a day at once. */
 const MAX_SLEEP_MS = 24 * 3600 * 1000;
-/** Continuous work between two macrotask yields, in milliseconds. */
-const MACROTASK_BUDGET_MS = 4;
 /**
  * How long (seconds) a virtual clock waits, by default, while host work is
  * pending and nothing happens, before it jumps to the next timer anyway
@@ -111,90 +64,8 @@ const MACROTASK_BUDGET_MS = 4;
  */
 const AUTOJUMP_THRESHOLD = 0.1;
 
+/** What the ready queue runs for a Handle made by `callSoon` or a timer. */
 const RUN_HANDLE = (h: Handle): void => h._run();
-
-/** Slots per chunk of the ready queue: 1024 (function, argument) pairs. */
-const CHUNK_SLOTS = 2048;
-
-/** A chunk of the ready queue. */
-interface Chunk {
-  slots: unknown[];
-  next: Chunk | null;
-}
-
-function newChunk(): Chunk {
-  return { slots: new Array(CHUNK_SLOTS), next: null };
-}
-
-function timerLess(a: TimerHandle, b: TimerHandle): boolean {
-  return a._when < b._when || (a._when === b._when && a._seq < b._seq);
-}
-
-function heapPush(heap: TimerHandle[], h: TimerHandle): void {
-  let i = heap.length;
-  heap.push(h);
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    const p = heap[parent];
-    if (!timerLess(h, p)) break;
-    heap[i] = p;
-    i = parent;
-  }
-  heap[i] = h;
-}
-
-function heapPop(heap: TimerHandle[]): TimerHandle {
-  const top = heap[0];
-  const last = heap.pop()!;
-  const n = heap.length;
-  if (n > 0) {
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && timerLess(heap[r], heap[l]) ? r : l;
-      if (!timerLess(heap[c], last)) break;
-      heap[i] = heap[c];
-      i = c;
-    }
-    heap[i] = last;
-  }
-  return top;
-}
-
-function heapify(heap: TimerHandle[]): void {
-  const items = heap.splice(0, heap.length);
-  for (const h of items) heapPush(heap, h);
-}
-
-/** A failed future nobody has looked at yet (see `_trackUnretrieved`). */
-interface Unretrieved {
-  loop: EventLoop;
-  ref: WeakRef<Future<unknown>>;
-  kind: string;
-  name: string | undefined;
-  coro: string | undefined;
-  exception: unknown;
-  sourceTraceback: string | undefined;
-}
-
-function reportUnretrieved(rec: Unretrieved): void {
-  rec.loop._unretrieved.delete(rec);
-  const fut = rec.ref.deref();
-  const context: ExceptionContext = {
-    message: `${rec.kind} exception was never retrieved`,
-    exception: rec.exception,
-    future: fut ??
-      `<${rec.kind} finished${rec.name ? ` name=${shortRepr(rec.name)}` : ""}${
-        rec.coro ? ` coro=<${rec.coro}() done>` : ""
-      } exception=${shortRepr(rec.exception)}>`,
-  };
-  if (rec.sourceTraceback !== undefined) context.sourceTraceback = rec.sourceTraceback;
-  rec.loop.callExceptionHandler(context);
-}
-
-const unretrievedRegistry = new FinalizationRegistry<Unretrieved>(reportUnretrieved);
 
 const shutdownExecutorCoro = coroutine(function* shutdownDefaultExecutor(loop: EventLoop) {
   loop._executorShutdownCalled = true;
@@ -232,24 +103,18 @@ const shutdownExecutorCoro = coroutine(function* shutdownDefaultExecutor(loop: E
  * loop.close();
  * ```
  */
-export class EventLoop {
-  // The ready queue: (function, argument) pairs in a list of fixed-size
-  // chunks, as CPython's deque keeps blocks: it grows without copying and
-  // without ever-larger arrays, and a drained chunk is kept for reuse.
-  /** @internal The chunk the next pair is taken from. */ _qHead: Chunk = newChunk();
-  /** @internal Its next slot. */ _qHeadAt = 0;
-  /** @internal The chunk the next pair is put in. */ _qTail: Chunk = this._qHead;
-  /** @internal Its next free slot. */ _qTailAt = 0;
-  /** @internal A drained chunk kept for reuse. */ _qSpare: Chunk | null = null;
-  /** @internal How many pairs are queued. */ _size = 0;
-
-  /** @internal */ _timers: TimerHandle[] = [];
-  /** @internal */ _timerSeq = 0;
-  /** @internal */ _timerCancelledCount = 0;
+export class EventLoop implements AbstractEventLoop {
+  /** @internal The callbacks ready to run. */ _ready: ReadyQueue = new ReadyQueue();
+  /** @internal The timers. */ _timers: TimerHeap = new TimerHeap();
+  /** @internal Waiting and yielding on the host. */ _host: HostBridge = new HostBridge();
+  /** @internal Failed futures nobody looked at. */ _unretrieved: UnretrievedTracker =
+    new UnretrievedTracker((context) => this.callExceptionHandler(context));
 
   /** @internal */ _virtual: boolean;
   /** @internal */ _vnow = 0;
   /** @internal */ _resolution: number;
+  /** @internal Real milliseconds of silence before a virtual clock jumps despite host work. */
+  _autojumpMs: number;
 
   /** @internal */ _running = false;
   /** @internal */ _stopping = false;
@@ -267,24 +132,13 @@ export class EventLoop {
   /** @internal */ _taskHead: Task<unknown> | null = null;
   /** @internal */ _taskTail: Task<unknown> | null = null;
 
-  /** @internal Resolves the promise the loop sleeps on. */ _sleepResolve: (() => void) | null =
-    null;
-  /** @internal */ _hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** @internal The last sleep ended because its host timer fired. */ _hostTimerFired = false;
-  /** @internal Host work being waited for (see `_hostBusyAdd`). */ _hostBusy = 0;
+  /** @internal Host work being waited for (see `_hostWorkAdd`). */ _hostWork = 0;
   /** @internal Jobs running in workers (see `_workerJobsAdd`). */ _workerJobs = 0;
-  /** @internal Real milliseconds of silence before a virtual clock jumps despite host work. */
-  _autojumpMs: number;
-  /** @internal A promise was settled: let microtasks run before the next iteration. */
+  /** @internal A promise was settled: let microtasks run before the next callback. */
   _wantMicrotasks = false;
-  /** @internal */ _port: MessageChannel | null = null;
-  /** @internal */ _macroResolve: (() => void) | null = null;
-  /** @internal */ _lastYield = 0;
-  /** @internal */ _ticks = 0;
 
   /** @internal */ _defaultExecutor: Executor | null = null;
   /** @internal */ _executorShutdownCalled = false;
-  /** @internal */ _unretrieved: Set<Unretrieved> = new Set();
   /** @internal */ _signalHandlers: Map<string, () => void> = new Map();
   /** @internal The init of every unnamed task: no object per task. */
   _taskInit: { loop: EventLoop } = { loop: this };
@@ -292,7 +146,7 @@ export class EventLoop {
   /**
    * Make a loop. Prefer `newEventLoop()` or `run()`.
    *
-   * @param options `clock` and `debug`.
+   * @param options `clock`, `debug` and `autojumpThreshold`.
    */
   constructor(options?: EventLoopOptions) {
     const clock = options?.clock ?? getDefaultClock();
@@ -308,13 +162,6 @@ export class EventLoop {
     }
     this._autojumpMs = threshold * 1000;
   }
-
-  /** @internal */
-  _onHostTimer = (): void => {
-    this._hostTimer = undefined;
-    this._hostTimerFired = true;
-    this._wake();
-  };
 
   // --- clock -------------------------------------------------------------
 
@@ -333,23 +180,15 @@ export class EventLoop {
 
   // --- scheduling --------------------------------------------------------
 
-  /** @internal Append a (function, argument) pair to the ready queue. */
-  _push(fn: (arg: never) => void, arg: unknown): void {
-    let tail = this._qTail;
-    let at = this._qTailAt;
-    if (at === CHUNK_SLOTS) {
-      const next = this._qSpare ?? newChunk();
-      this._qSpare = null;
-      tail.next = next;
-      this._qTail = tail = next;
-      at = 0;
-    }
-    const a = tail.slots;
-    a[at] = fn;
-    a[at + 1] = arg;
-    this._qTailAt = at + 2;
-    this._size++;
-    if (this._sleepResolve !== null) this._wake();
+  /** @internal Queue `fn(arg)` for the next iteration, without a Handle (see AbstractEventLoop). */
+  _schedule<A>(fn: (arg: A) => void, arg: A): void {
+    this._ready.push(fn as (arg: never) => void, arg);
+    if (this._host.sleeping) this._host.wake();
+  }
+
+  /** @internal Let microtasks run before the next callback (see AbstractEventLoop). */
+  _needMicrotasks(): void {
+    this._wantMicrotasks = true;
   }
 
   /**
@@ -380,7 +219,7 @@ export class EventLoop {
     }
     // The arguments are read from `arguments`: no array at all for none.
     const h = new Handle(callback, restArgs(arguments, 1), this);
-    this._push(RUN_HANDLE, h);
+    this._schedule(RUN_HANDLE, h);
     return h;
   }
 
@@ -436,16 +275,15 @@ export class EventLoop {
     if (typeof callback !== "function") {
       throw new TypeError(`${where}: the callback must be a function, got ${describe(callback)}`);
     }
-    const h = new TimerHandle(when, this._timerSeq++, callback, args, this);
-    h._scheduled = true;
-    heapPush(this._timers, h);
-    if (this._sleepResolve !== null) this._wake();
+    const h = new TimerHandle(when, this._timers.nextSeq(), callback, args, this);
+    this._timers.push(h);
+    if (this._host.sleeping) this._host.wake();
     return h;
   }
 
-  /** @internal Called when a TimerHandle is cancelled. */
-  _timerHandleCancelled(h: TimerHandle): void {
-    if (h._scheduled) this._timerCancelledCount++;
+  /** @internal A scheduled TimerHandle was cancelled (see AbstractEventLoop). */
+  _timerCancelled(h: TimerHandle): void {
+    this._timers.timerCancelled(h);
   }
 
   /**
@@ -589,134 +427,81 @@ export class EventLoop {
 
   /** @internal The loop proper. */
   async _run(): Promise<void> {
+    const host = this._host;
     this._running = true;
     _setRunningLoop(this);
-    this._lastYield = performance.now();
+    host.markYield();
     try {
+      // Callbacks still to run in the current iteration; -1 between iterations.
+      let n = -1;
       for (;;) {
-        if (this._size === 0 && !this._stopping) {
+        if (this._wantMicrotasks) {
+          // A callback settled a promise or started an async body: let it
+          // run up to its next await before the next callback, as a Python
+          // step runs a coroutine up to its next suspension point.
+          this._wantMicrotasks = false;
+          await null;
+          await null;
+          continue;
+        }
+        if (n > 0) {
+          n = this._runReady(n);
+          continue;
+        }
+        if (n === 0) {
+          // An iteration has ended.
+          n = -1;
+          if (this._stopping) break;
+        }
+        if (this._ready.size === 0 && !this._stopping) {
           await this._idle();
-          this._lastYield = performance.now();
-        } else if (this._wantMicrotasks) {
-          do {
-            this._wantMicrotasks = false;
-            await null;
-            await null;
-          } while (this._wantMicrotasks);
-        } else if (
-          (++this._ticks & 63) === 0 && performance.now() - this._lastYield > MACROTASK_BUDGET_MS
-        ) {
-          await this._macrotask();
-          this._lastYield = performance.now();
+          host.markYield();
+        } else if (host.macrotaskDue()) {
+          await host.macrotask();
+          host.markYield();
         }
-        let n = this._collectTimers();
-        while (n > 0) {
-          n = this._debug ? this._runDebug(n) : this._runReady(n);
-          // A callback settled a promise or started an async body: let it run
-          // up to its next await before the next callback, as a Python step
-          // runs a coroutine up to its next suspension.
-          while (this._wantMicrotasks) {
-            this._wantMicrotasks = false;
-            await null;
-            await null;
-          }
-        }
-        if (this._stopping) break;
+        n = this._collectTimers();
       }
     } finally {
       this._stopping = false;
       this._running = false;
       _setRunningLoop(null);
-      this._closePort();
+      host.close();
     }
   }
 
-  /** @internal Wait until something is ready (or the loop is stopping). */
+  /**
+   * @internal Nothing is ready: wait until something may be. Returns when
+   * a callback was scheduled, a real timer is due, the virtual clock jumped
+   * to its next timer, or the host woke the loop for any other reason (the
+   * caller checks again).
+   */
   async _idle(): Promise<void> {
-    for (;;) {
-      while (this._wantMicrotasks) {
-        this._wantMicrotasks = false;
-        await null;
-        await null;
-      }
-      if (this._size > 0 || this._stopping) return;
-      const timers = this._timers;
-      while (timers.length > 0 && timers[0]._cancelled) {
-        heapPop(timers)._scheduled = false;
-        this._timerCancelledCount--;
-      }
-      let delayMs = -1;
-      if (timers.length > 0) {
-        const when = timers[0]._when;
-        if (this._virtual) {
-          if (when !== Infinity) {
-            if (this._workerJobs === 0) {
-              if (this._hostBusy === 0 || this._hostTimerFired) {
-                // Nothing else can happen first, or the pending host work was
-                // silent for the whole autojump threshold: jump.
-                this._hostTimerFired = false;
-                if (when > this._vnow) this._vnow = when;
-                return;
-              }
-              delayMs = this._autojumpMs;
-            }
+    const host = this._host;
+    let delayMs = -1;
+    const when = this._timers.nextWhen();
+    if (when !== null) {
+      if (this._virtual) {
+        if (when !== Infinity && this._workerJobs === 0) {
+          if (this._hostWork === 0 || host.timerFired) {
+            // Nothing else can happen first, or the pending host work was
+            // silent for the whole autojump threshold: jump.
+            host.timerFired = false;
+            if (when > this._vnow) this._vnow = when;
+            return;
           }
-        } else {
-          const delay = when - monotonic();
-          if (delay <= this._resolution) return;
-          delayMs = Math.min(Math.ceil(delay * 1000), MAX_SLEEP_MS);
+          delayMs = this._autojumpMs;
         }
+      } else {
+        const delay = when - monotonic();
+        if (delay <= this._resolution) return;
+        delayMs = Math.min(Math.ceil(delay * 1000), MAX_SLEEP_MS);
       }
-      // Deno does not keep a process alive for signal listeners; a loop that
-      // waits for a signal must, as Python's does.
-      if (delayMs < 0 && this._signalHandlers.size > 0) delayMs = MAX_SLEEP_MS;
-      this._hostTimerFired = false;
-      await new Promise<void>((resolve) => {
-        this._sleepResolve = resolve;
-        if (delayMs >= 0) this._hostTimer = setTimeout(this._onHostTimer, delayMs);
-      });
     }
-  }
-
-  /** @internal Something happened outside the loop while it slept: wake it. */
-  _wake(): void {
-    const resolve = this._sleepResolve;
-    if (resolve === null) return;
-    this._sleepResolve = null;
-    if (this._hostTimer !== undefined) {
-      clearTimeout(this._hostTimer);
-      this._hostTimer = undefined;
-    }
-    resolve();
-  }
-
-  /** @internal Let the host run its macrotasks (I/O, timers) once. */
-  _macrotask(): Promise<void> {
-    let ch = this._port;
-    if (ch === null) {
-      ch = new MessageChannel();
-      ch.port1.onmessage = () => {
-        const resolve = this._macroResolve;
-        this._macroResolve = null;
-        resolve?.();
-      };
-      this._port = ch;
-    }
-    const port = ch.port2;
-    return new Promise<void>((resolve) => {
-      this._macroResolve = resolve;
-      port.postMessage(null);
-    });
-  }
-
-  /** @internal */
-  _closePort(): void {
-    const ch = this._port;
-    if (ch !== null) {
-      this._port = null;
-      ch.port1.close();
-      ch.port2.close();
-    }
+    // Deno does not keep a process alive for signal listeners; a loop that
+    // waits for a signal must, as Python's does.
+    if (delayMs < 0 && this._signalHandlers.size > 0) delayMs = MAX_SLEEP_MS;
+    await host.sleep(delayMs);
   }
 
   /**
@@ -725,36 +510,13 @@ export class EventLoop {
    */
   _collectTimers(): number {
     const timers = this._timers;
-    if (timers.length > 0) {
-      const n = timers.length;
-      if (
-        n > MIN_SCHEDULED_TIMER_HANDLES &&
-        this._timerCancelledCount / n > MIN_CANCELLED_TIMER_HANDLES_FRACTION
-      ) {
-        const kept = timers.filter((h) => {
-          if (h._cancelled) h._scheduled = false;
-          return !h._cancelled;
-        });
-        timers.length = 0;
-        for (const h of kept) timers.push(h);
-        heapify(timers);
-        this._timerCancelledCount = 0;
-      } else {
-        while (timers.length > 0 && timers[0]._cancelled) {
-          heapPop(timers)._scheduled = false;
-          this._timerCancelledCount--;
-        }
-      }
-      if (timers.length > 0) {
-        const end = this.time() + this._resolution;
-        while (timers.length > 0 && timers[0]._when < end) {
-          const h = heapPop(timers);
-          h._scheduled = false;
-          this._push(RUN_HANDLE, h);
-        }
-      }
+    if (timers.size > 0) {
+      timers.popDue(this.time() + this._resolution, (h) => this._ready.push(RUN_HANDLE, h));
     }
-    return this._size;
+    const n = this._ready.size;
+    // The loop is busy: the host work it waits for is not silent.
+    if (n > 0) this._host.timerFired = false;
+    return n;
   }
 
   /**
@@ -762,69 +524,40 @@ export class EventLoop {
    * microtasks to run. Returns how many of the `n` are left.
    */
   _runReady(n: number): number {
-    let fn = RUN_HANDLE as (arg: unknown) => void;
-    let arg: unknown;
-    while (n > 0) {
-      try {
-        while (n > 0) {
-          n--;
-          if (this._qHeadAt === CHUNK_SLOTS) this._nextChunk();
-          const at = this._qHeadAt;
-          const a = this._qHead.slots;
-          fn = a[at] as (arg: unknown) => void;
-          arg = a[at + 1];
-          a[at] = undefined;
-          a[at + 1] = undefined;
-          this._qHeadAt = at + 2;
-          this._size--;
-          fn(arg);
-          if (this._wantMicrotasks) return n;
-        }
-      } catch (exc) {
-        // Only a done callback queued without a Handle gets here.
-        reportCallbackError(this, fn, [arg], exc);
-        if (this._wantMicrotasks) return n;
-      }
-    }
-    return 0;
-  }
-
-  /** @internal The head chunk is drained: go on to the next one, keep this one. */
-  _nextChunk(): void {
-    const head = this._qHead;
-    this._qHead = head.next!;
-    head.next = null;
-    this._qSpare = head;
-    this._qHeadAt = 0;
-  }
-
-  /** @internal `_runReady`, timing every callback (debug mode). */
-  _runDebug(n: number): number {
+    const q = this._ready;
+    const debug = this._debug;
     while (n > 0) {
       n--;
-      if (this._qHeadAt === CHUNK_SLOTS) this._nextChunk();
-      const at = this._qHeadAt;
-      const a = this._qHead.slots;
-      const fn = a[at] as (arg: unknown) => void;
-      const arg = a[at + 1];
-      a[at] = undefined;
-      a[at + 1] = undefined;
-      this._qHeadAt = at + 2;
-      this._size--;
-      const t0 = performance.now();
-      try {
-        fn(arg);
-      } catch (exc) {
-        reportCallbackError(this, fn, [arg], exc);
-      }
-      const dt = (performance.now() - t0) / 1000;
-      if (dt >= this.slowCallbackDuration) {
-        const what = arg instanceof Handle || arg instanceof Future ? arg[REPR]() : String(fn.name);
-        console.warn(`Executing ${what} took ${dt.toFixed(3)} seconds`);
+      const fn = q.shift();
+      const arg = q.arg;
+      if (debug) {
+        this._runTimed(fn, arg);
+      } else {
+        try {
+          fn(arg);
+        } catch (exc) {
+          // Only a callback queued without a Handle gets here.
+          reportCallbackError(this, fn, [arg], exc);
+        }
       }
       if (this._wantMicrotasks) return n;
     }
     return 0;
+  }
+
+  /** @internal Run one callback, warning when it is slow (debug mode). */
+  _runTimed(fn: (arg: unknown) => void, arg: unknown): void {
+    const t0 = performance.now();
+    try {
+      fn(arg);
+    } catch (exc) {
+      reportCallbackError(this, fn, [arg], exc);
+    }
+    const dt = (performance.now() - t0) / 1000;
+    if (dt >= this.slowCallbackDuration) {
+      const what = arg instanceof Handle || arg instanceof Future ? arg[REPR]() : String(fn.name);
+      console.warn(`Executing ${what} took ${dt.toFixed(3)} seconds`);
+    }
   }
 
   /**
@@ -833,7 +566,7 @@ export class EventLoop {
    */
   stop(): void {
     this._stopping = true;
-    this._wake();
+    this._host.wake();
   }
 
   /** Whether the loop is running. */
@@ -864,20 +597,10 @@ export class EventLoop {
     for (let t = this._taskHead; t !== null; t = t._nextTask) {
       this.callExceptionHandler({ message: "Task was destroyed but it is pending!", task: t });
     }
-    for (const rec of [...this._unretrieved]) {
-      unretrievedRegistry.unregister(rec);
-      const fut = rec.ref.deref();
-      if (fut !== undefined) fut._x().unretrieved = undefined;
-      reportUnretrieved(rec);
-    }
+    this._unretrieved.reportAll();
     this._closed = true;
-    this._qHead = this._qTail = newChunk();
-    this._qHeadAt = this._qTailAt = 0;
-    this._qSpare = null;
-    this._size = 0;
-    for (const h of this._timers) h._scheduled = false;
-    this._timers = [];
-    this._timerCancelledCount = 0;
+    this._ready.clear();
+    this._timers.clear();
     this._taskHead = this._taskTail = null;
     this._executorShutdownCalled = true;
     const executor = this._defaultExecutor;
@@ -888,11 +611,7 @@ export class EventLoop {
     for (const sig of [...this._signalHandlers.keys()]) {
       this.removeSignalHandler(sig as Deno.Signal);
     }
-    if (this._hostTimer !== undefined) {
-      clearTimeout(this._hostTimer);
-      this._hostTimer = undefined;
-    }
-    this._closePort();
+    this._host.close();
   }
 
   /** Close the loop when used with `using` / `await using`. */
@@ -986,24 +705,16 @@ export class EventLoop {
 
   // --- host work --------------------------------------------------------
 
-  /**
-   * @internal Count host work the loop waits for (a wrapped promise, an
-   * async body awaiting the host, I/O): a virtual clock does not jump while
-   * it is active, and jumps after the autojump threshold of silence.
-   */
-  _hostBusyAdd(delta: number): void {
-    this._hostBusy += delta;
-    if (this._hostBusy === 0 && this._sleepResolve !== null) this._wake();
+  /** @internal Count host work being waited for (see AbstractEventLoop). */
+  _hostWorkAdd(delta: number): void {
+    this._hostWork += delta;
+    if (this._hostWork === 0) this._host.wake();
   }
 
-  /**
-   * @internal Count jobs running in worker threads: a virtual clock waits
-   * for them however long they take, since a worker cannot wait on this
-   * loop (as the program would wait for them in real time).
-   */
+  /** @internal Count jobs running in workers (see AbstractEventLoop). */
   _workerJobsAdd(delta: number): void {
     this._workerJobs += delta;
-    if (this._workerJobs === 0 && this._sleepResolve !== null) this._wake();
+    if (this._workerJobs === 0) this._host.wake();
   }
 
   // --- errors -------------------------------------------------------------
@@ -1084,30 +795,14 @@ export class EventLoop {
     console.error(lines.join("\n"));
   }
 
-  /** @internal A future failed: remember it until its exception is looked at. */
+  /** @internal A future failed: report it if nobody looks at its exception. */
   _trackUnretrieved(fut: Future<unknown>): void {
-    const task = fut as Partial<Task<unknown>>;
-    const rec: Unretrieved = {
-      loop: this,
-      ref: new WeakRef(fut),
-      kind: fut.constructor.name,
-      name: typeof task.getName === "function" ? task.getName() : undefined,
-      coro: task._coro !== undefined ? coroInfo(task._coro)?.name : undefined,
-      exception: fut._result,
-      sourceTraceback: fut._extra?.sourceTraceback,
-    };
-    fut._x().unretrieved = rec;
-    this._unretrieved.add(rec);
-    unretrievedRegistry.register(fut, rec, rec);
+    this._unretrieved.track(fut);
   }
 
-  /** @internal */
+  /** @internal Its exception was looked at. */
   _untrackUnretrieved(fut: Future<unknown>): void {
-    const rec = fut._extra?.unretrieved as Unretrieved | undefined;
-    if (rec === undefined) return;
-    fut._extra!.unretrieved = undefined;
-    unretrievedRegistry.unregister(rec);
-    this._unretrieved.delete(rec);
+    this._unretrieved.untrack(fut);
   }
 
   // --- debug ---------------------------------------------------------------
@@ -1147,13 +842,7 @@ export class EventLoop {
     if (typeof fn !== "function") {
       throw new TypeError(`runInExecutor(): expected a function to run, got ${describe(fn)}`);
     }
-    let ex = executor;
-    if (ex === null || ex === undefined) {
-      if (this._executorShutdownCalled) {
-        throw new RuntimeError("runInExecutor(): the default executor was shut down");
-      }
-      ex = this._defaultExecutor ??= defaultExecutorFactory();
-    }
+    const ex = executor ?? this._getDefaultExecutor();
     const inner = ex._submitOn !== undefined
       ? ex._submitOn(this, fn as (...args: unknown[]) => unknown, args)
       : ex.submit(fn as (...args: unknown[]) => unknown, ...args);
@@ -1164,6 +853,14 @@ export class EventLoop {
       return fut;
     }
     return wrap(inner as PromiseLike<Awaited<R>>, this);
+  }
+
+  /** @internal The default executor, made on first use (see AbstractEventLoop). */
+  _getDefaultExecutor(): Executor {
+    if (this._executorShutdownCalled) {
+      throw new RuntimeError("runInExecutor(): the default executor was shut down");
+    }
+    return this._defaultExecutor ??= new ThreadPoolExecutor();
   }
 
   /**
@@ -1280,16 +977,4 @@ function checkTime(value: unknown, where: string, what: string): asserts value i
   if (Number.isNaN(value)) throw new ValueError(`${where}: ${what} is NaN`);
 }
 
-let defaultExecutorFactory: () => Executor = () => {
-  throw new RuntimeError(
-    "runInExecutor(): no default executor is available; pass an executor or call " +
-      "loop.setDefaultExecutor()",
-  );
-};
-
-/** @internal executors.ts installs the ThreadPoolExecutor factory. */
-export function _setDefaultExecutorFactory(factory: () => Executor): void {
-  defaultExecutorFactory = factory;
-}
-
-_setLoopFactory((options) => new EventLoop(options));
+_setEventLoopClass(EventLoop);

@@ -10,7 +10,7 @@ import { QueueEmpty, QueueFull, QueueShutDown, ValueError } from "./errors.ts";
 import { describe, REPR, repr } from "./format_helpers.ts";
 import type { Future } from "./futures.ts";
 import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
-import type { EventLoop } from "./loop.ts";
+import type { AbstractEventLoop } from "./events.ts";
 import { Deque } from "./deque.ts";
 import { boundLoop, Event } from "./locks.ts";
 
@@ -94,7 +94,7 @@ const queueJoin = coroutine(function* join(q: Queue<unknown>): Coro<void> {
  * ```
  */
 export class Queue<T = unknown> {
-  /** @internal */ _loop: EventLoop | null = null;
+  /** @internal */ _loop: AbstractEventLoop | null = null;
   /** @internal */ _maxsize: number;
   /** @internal */ _getters: Deque<Future<void>> = new Deque();
   /** @internal */ _putters: Deque<Future<void>> = new Deque();

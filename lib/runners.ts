@@ -8,7 +8,7 @@
 import { CancelledError, KeyboardInterrupt, RuntimeError, ValueError } from "./errors.ts";
 import { describe } from "./format_helpers.ts";
 import { _getRunningLoop, newEventLoop, setEventLoop } from "./events.ts";
-import type { EventLoop, EventLoopOptions } from "./loop.ts";
+import type { AbstractEventLoop, EventLoopOptions } from "./events.ts";
 import { allTasks, type Task } from "./tasks.ts";
 import { type AwaitableOrThunk, isGeneratorLike, isThenable } from "./coroutines.ts";
 import { Future } from "./futures.ts";
@@ -18,7 +18,7 @@ import { gather } from "./combinators.ts";
 export type RunOptions = EventLoopOptions;
 
 /** @internal Python's `_cancel_all_tasks`. */
-async function cancelAllTasks(loop: EventLoop): Promise<void> {
+async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
   const toCancel = allTasks(loop);
   if (toCancel.size === 0) return;
   for (const task of toCancel) task.cancel();
@@ -83,7 +83,7 @@ function refusal(
 export class Runner {
   /** @internal */ _state: "created" | "initialized" | "closing" | "closed" = "created";
   /** @internal The promise of the close in progress. */ _closing: Promise<void> | null = null;
-  /** @internal */ _loop: EventLoop | null = null;
+  /** @internal */ _loop: AbstractEventLoop | null = null;
   /** @internal */ _options: RunOptions | undefined;
 
   /**
@@ -96,7 +96,7 @@ export class Runner {
   }
 
   /** @internal */
-  _lazyInit(): EventLoop {
+  _lazyInit(): AbstractEventLoop {
     if (this._state === "closed") throw new RuntimeError("Runner is closed");
     if (this._loop === null) {
       this._loop = newEventLoop(this._options);
@@ -107,7 +107,7 @@ export class Runner {
   }
 
   /** The runner's loop (made on first use). */
-  getLoop(): EventLoop {
+  getLoop(): AbstractEventLoop {
     return this._lazyInit();
   }
 
@@ -132,7 +132,7 @@ export class Runner {
         ),
       );
     }
-    let loop: EventLoop;
+    let loop: AbstractEventLoop;
     try {
       loop = this._lazyInit();
     } catch (e) {
@@ -143,7 +143,7 @@ export class Runner {
   }
 
   /** @internal */
-  async _runMain<T>(loop: EventLoop, task: Task<T>): Promise<T> {
+  async _runMain<T>(loop: AbstractEventLoop, task: Task<T>): Promise<T> {
     let interrupts = 0;
     const onSigint = (): void => {
       interrupts++;
@@ -196,7 +196,7 @@ export class Runner {
   }
 
   /** @internal */
-  async _close(loop: EventLoop): Promise<void> {
+  async _close(loop: AbstractEventLoop): Promise<void> {
     try {
       await cancelAllTasks(loop);
       await loop.runUntilComplete(loop.shutdownDefaultExecutor());

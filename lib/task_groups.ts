@@ -9,7 +9,7 @@ import { CancelledError, ExceptionGroup, KeyboardInterrupt, RuntimeError } from 
 import { describe, REPR } from "./format_helpers.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
-import type { EventLoop } from "./loop.ts";
+import type { AbstractEventLoop } from "./events.ts";
 import {
   type AwaitableOrThunk,
   awaitResult,
@@ -70,7 +70,7 @@ export class TaskGroup {
   /** @internal */ _entered = false;
   /** @internal */ _exiting = false;
   /** @internal */ _aborting = false;
-  /** @internal */ _loop: EventLoop | null = null;
+  /** @internal */ _loop: AbstractEventLoop | null = null;
   /** @internal */ _parentTask: Task<unknown> | null = null;
   /** @internal */ _parentCancelRequested = false;
   /** @internal */ _parentCancelling = 0;

@@ -8,7 +8,7 @@
 
 import { CancelledError, RuntimeError, ValueError } from "./errors.ts";
 import { describe, formatException, REPR, shortRepr } from "./format_helpers.ts";
-import { _getRunningLoop, getEventLoop, getRunningLoop } from "./events.ts";
+import { _getRunningLoop, type AbstractEventLoop, getEventLoop, getRunningLoop } from "./events.ts";
 import {
   BLOCKING,
   CANCELLED,
@@ -16,6 +16,7 @@ import {
   driverStorage,
   EXCEPTION,
   Future,
+  type FutureExtra,
   iterReturn,
   iterYield,
   PENDING,
@@ -34,7 +35,6 @@ import {
   lightCoroutine,
   wrap,
 } from "./coroutines.ts";
-import type { EventLoop } from "./loop.ts";
 import type { TimerHandle } from "./handles.ts";
 
 let taskCounter = 0;
@@ -47,11 +47,331 @@ export interface TaskOptions {
 
 /** @internal Options of the Task constructor. */
 export interface TaskInit extends TaskOptions {
-  loop?: EventLoop;
+  loop?: AbstractEventLoop;
   /** Run the first step now, inside the constructor (Python 3.12's eager tasks). */
   eagerStart?: boolean;
-  /** @internal Drive code for this task: a coroutine awaited from its async body. */
-  owner?: Task<unknown>;
+}
+
+/** Rarely needed state of a driver, kept out of the object (see FutureExtra). */
+interface DriverExtra extends FutureExtra {
+  /** An error to throw into the coroutine at the next step (a bad yield). */
+  pendingExc?: unknown;
+  // The async facade's bookkeeping:
+  /** Futures awaited (`await`) by async code running in the driver's context. */
+  waiters?: Future<unknown>[];
+  /** Async-function bodies started in the driver's context and not finished. */
+  bodies?: number;
+  /** Counted in the loop's host work. */
+  busy?: boolean;
+}
+
+/**
+ * @internal What drives a coroutine: the step function, cancellation, and
+ * the async facade's bookkeeping. {@linkcode Task} is the public one; an
+ * `AwaitedCoroutine` runs a coroutine that a task's async code awaits.
+ */
+abstract class CoroutineDriver<T> extends Future<T> implements Driver {
+  /** @internal */ _coro: Coro<T>;
+  /**
+   * @internal Cancellation state in one number: the count of pending
+   * requests times two, plus one while a cancellation must be thrown in at
+   * the next step (Python's `_num_cancels_requested` and `_must_cancel`).
+   */
+  _cancels = 0;
+  /** @internal The future the coroutine waits on (Python's `_fut_waiter`). */
+  _waiter: Future<unknown> | null = null;
+  /** @internal */ declare _extra: DriverExtra | null;
+
+  constructor(coro: Coro<T>, loop: AbstractEventLoop | undefined) {
+    super(loop);
+    this._coro = coro;
+  }
+
+  /** @internal The task this code runs for. */
+  abstract get _task(): Task<unknown>;
+
+  /** @internal */
+  override _x(): DriverExtra {
+    return this._extra ??= {};
+  }
+
+  /** @internal Whether a cancellation must be thrown in at the next step. */
+  get _mustCancel(): boolean {
+    return (this._cancels & 1) !== 0;
+  }
+  set _mustCancel(v: boolean) {
+    this._cancels = v ? this._cancels | 1 : this._cancels & ~1;
+  }
+
+  /** @internal How many cancellation requests are pending. */
+  get _numCancelsRequested(): number {
+    return this._cancels >> 1;
+  }
+  set _numCancelsRequested(n: number) {
+    this._cancels = (n << 1) | (this._cancels & 1);
+  }
+
+  /** @internal A driver is cancelled as a task is: through what its code waits on. */
+  override cancel(msg?: string): boolean {
+    return this._requestCancel(msg);
+  }
+
+  /** @internal Python's `Task.cancel`: cancel what the code waits on, or throw in at the next step. */
+  _requestCancel(msg: string | undefined): boolean {
+    this._retrieved();
+    if (this._state !== PENDING) return false;
+    this._numCancelsRequested++;
+    const w = this._waiter;
+    if (w !== null && w._extra?.bridge !== true) {
+      if (w.cancel(msg)) return true;
+    } else {
+      const waiters = this._extra?.waiters;
+      if (waiters !== undefined && waiters.length > 0) {
+        let any = false;
+        for (const f of waiters.slice()) if (f.cancel(msg)) any = true;
+        if (any) return true;
+      }
+    }
+    this._mustCancel = true;
+    this._cancelMessage = msg;
+    return true;
+  }
+
+  /**
+   * @internal What the code waits for: the future its coroutine
+   * yielded (not an async body's own promise, which is bookkeeping) and the
+   * futures its async code awaits.
+   */
+  _awaiting(): Future<unknown>[] {
+    const out: Future<unknown>[] = [];
+    const w = this._waiter;
+    if (w !== null && w._extra?.bridge !== true) out.push(w);
+    const waiters = this._extra?.waiters;
+    if (waiters !== undefined) out.push(...waiters);
+    return out;
+  }
+
+  // --- the step ------------------------------------------------------------
+
+  /** @internal Run the coroutine up to its next suspension point. */
+  _step(): void {
+    if (this._state !== PENDING) return;
+    const x = this._extra;
+    let exc: unknown = undefined;
+    if (x !== null && x.pendingExc !== undefined) {
+      exc = x.pendingExc;
+      x.pendingExc = undefined;
+    }
+    // Resuming after an async-function body settled is not a suspension
+    // point (in Python the awaited coroutine just returned): a cancel request
+    // made meanwhile waits for the next one, or for the coroutine's end.
+    const waiter = this._waiter;
+    if (this._mustCancel && waiter?._extra?.bridge !== true) {
+      if (!(exc instanceof CancelledError)) exc = new CancelledError(this._cancelMessage);
+      this._mustCancel = false;
+      // Python's __wakeup reads the awaited future's outcome before __step
+      // throws the cancellation in: its exception counts as retrieved.
+      if (waiter !== null && waiter._state === EXCEPTION) waiter._retrieved();
+    }
+    this._waiter = null;
+    const loop = this._loop;
+    const prev = loop._current;
+    loop._current = this;
+    let r: IteratorResult<unknown, T>;
+    try {
+      r = exc === undefined ? this._coro.next() : this._coro.throw(exc);
+    } catch (e) {
+      loop._current = prev;
+      if (e instanceof CancelledError) {
+        this._x().cancelledExc = e;
+        this._finish(CANCELLED, e.message === "" ? undefined : e.message);
+      } else {
+        this._finish(EXCEPTION, e);
+      }
+      return;
+    }
+    loop._current = prev;
+    if (r.done) {
+      this._returned(r.value);
+      return;
+    }
+    const y = r.value;
+    if (y === undefined) {
+      // A bare yield gives up exactly one loop iteration.
+      loop._schedule(STEP, this);
+    } else if (y instanceof Future) {
+      if (y._result !== BLOCKING) {
+        this._badYield(
+          `yield was used instead of yield* in task ${this[REPR]()} with ${y[REPR]()}: ` +
+            `write "yield* fut" (or "await fut" in an async function)`,
+        );
+      } else if (y._loop !== loop) {
+        y._result = undefined;
+        this._badYield(
+          `Task ${this[REPR]()} got Future ${y[REPR]()} attached to a different loop`,
+        );
+      } else if (y === this) {
+        y._result = undefined;
+        this._badYield(`Task cannot await on itself: ${this[REPR]()}`);
+      } else {
+        y._result = undefined;
+        y._addCallback(this);
+        this._waiter = y;
+        if (this._mustCancel && y._extra?.bridge !== true && y.cancel(this._cancelMessage)) {
+          this._mustCancel = false;
+        }
+      }
+    } else if (isGeneratorLike(y)) {
+      this._badYield(
+        `yield was used instead of yield* for a generator in task ${this[REPR]()}: ` +
+          `write "yield* coro()" to run a coroutine`,
+      );
+    } else if (isThenable(y)) {
+      this._badYield(
+        `Task got bad yield: ${describe(y)}; wait for a host promise with ` +
+          `"yield* wrap(promise)"`,
+      );
+    } else {
+      this._badYield(
+        `Task got bad yield: ${describe(y)}; a coroutine can only wait with yield* on a ` +
+          `Future, Task or coroutine (a bare "yield" gives up one loop iteration)`,
+      );
+    }
+  }
+
+  /** @internal The coroutine returned `value`. */
+  abstract _returned(value: T): void;
+
+  /** @internal Throw a RuntimeError into the coroutine at the next step. */
+  _badYield(message: string): void {
+    this._x().pendingExc = new RuntimeError(message);
+    this._loop._schedule(STEP, this);
+  }
+
+  /** @internal Complete as the coroutine ended. */
+  _finish(state: number, value: unknown): void {
+    if (state === RESULT) this._setResult(value);
+    else if (state === EXCEPTION) this._setException(value);
+    else this._cancel(value as string | undefined);
+    if (this._extra !== null) this._updateBusy();
+  }
+
+  // --- the async facade (Driver) ------------------------------------------
+
+  /** @internal */
+  _takeMustCancel(): CancelledError | null {
+    if (!this._mustCancel) return null;
+    this._mustCancel = false;
+    return new CancelledError(this._cancelMessage);
+  }
+
+  /** @internal A coroutine awaited from this driver's async code runs in a driver of its own. */
+  _spawnNested(coro: Coro<unknown>, onFinish: () => void): AwaitedCoroutine<unknown> {
+    return new AwaitedCoroutine(coro, this, onFinish);
+  }
+
+  /** @internal */
+  _addAsyncWaiter(fut: Future<unknown>): void {
+    const x = this._x();
+    (x.waiters ??= []).push(fut);
+    this._updateBusy();
+  }
+
+  /** @internal */
+  _removeAsyncWaiter(fut: Future<unknown>): void {
+    const w = this._extra?.waiters;
+    if (w === undefined) return;
+    const i = w.indexOf(fut);
+    if (i >= 0) {
+      w.splice(i, 1);
+      this._updateBusy();
+    }
+  }
+
+  /** @internal */
+  _bodyStarted(): void {
+    const x = this._x();
+    x.bodies = (x.bodies ?? 0) + 1;
+    this._updateBusy();
+  }
+
+  /** @internal */
+  _bodyEnded(): void {
+    const x = this._x();
+    x.bodies = (x.bodies ?? 1) - 1;
+    this._updateBusy();
+  }
+
+  /**
+   * @internal Async code running without awaiting anything of ours waits on
+   * host work; a virtual clock must not jump while it is active.
+   */
+  _updateBusy(): void {
+    const x = this._extra;
+    if (x === null) return;
+    const busy = this._state === PENDING && (x.bodies ?? 0) > 0 && (x.waiters?.length ?? 0) === 0;
+    if (busy !== (x.busy === true)) {
+      x.busy = busy;
+      this._loop._hostWorkAdd(busy ? 1 : -1);
+    }
+  }
+}
+
+/**
+ * @internal A coroutine awaited from a task's async code (`await coro()`),
+ * driven inside that task as Python runs `await coro()` in the task's
+ * frame: not a task of its own, and cancelled with the task. It settles the
+ * awaiting code the moment it finishes.
+ */
+class AwaitedCoroutine<T> extends CoroutineDriver<T> {
+  /** @internal */ _owner: Task<unknown>;
+  /** @internal The driver whose code awaits this coroutine. */ _awaiter: CoroutineDriver<unknown>;
+  /** @internal Settles the awaiting code. */ _onFinish: (() => void) | null;
+
+  constructor(coro: Coro<T>, awaiter: CoroutineDriver<unknown>, onFinish: () => void) {
+    super(claimCoroutine(coro), awaiter._loop);
+    this._owner = awaiter._task;
+    this._awaiter = awaiter;
+    this._onFinish = onFinish;
+  }
+
+  /** @internal */
+  get _task(): Task<unknown> {
+    return this._owner;
+  }
+
+  /** @internal A cancel request made as the coroutine returned goes on to the awaiting code (see _finish). */
+  _returned(value: T): void {
+    this._finish(RESULT, value);
+  }
+
+  /** @internal */
+  override _finish(state: number, value: unknown): void {
+    super._finish(state, value);
+    const onFinish = this._onFinish;
+    if (onFinish === null) return;
+    this._onFinish = null;
+    if (this._mustCancel) {
+      // The coroutine asked its task to cancel and returned (or failed)
+      // without suspending again: as in Python, the request stays with the
+      // task, for its next await.
+      this._mustCancel = false;
+      const awaiter = this._awaiter;
+      if (awaiter._state === PENDING) {
+        awaiter._mustCancel = true;
+        awaiter._cancelMessage = this._cancelMessage;
+      }
+    }
+    onFinish();
+  }
+
+  /** @internal */
+  override _reprInfo(): string[] {
+    const info = super._reprInfo();
+    const ci = coroInfo(this._coro);
+    info.splice(1, 0, `coro=<${ci?.name ?? "<generator>"}()> in ${this._owner[REPR]()}`);
+    return info;
+  }
 }
 
 /**
@@ -77,17 +397,8 @@ export interface TaskInit extends TaskOptions {
  * }, { clock: "virtual" });
  * ```
  */
-export class Task<T = unknown> extends Future<T> implements Driver {
-  /** @internal */ _coro: Coro<T>;
+export class Task<T = unknown> extends CoroutineDriver<T> {
   /** @internal */ _name: string | number;
-  /**
-   * @internal Cancellation state in one number: the count of pending
-   * requests times two, plus one while a cancellation must be thrown in at
-   * the next step (Python's `_num_cancels_requested` and `_must_cancel`).
-   */
-  _cancels = 0;
-  /** @internal The future the coroutine waits on (Python's `_fut_waiter`). */
-  _waiter: Future<unknown> | null = null;
   /** @internal Links of the loop's list of pending tasks. */
   _prevTask: Task<unknown> | null = null;
   /** @internal */ _nextTask: Task<unknown> | null = null;
@@ -101,49 +412,24 @@ export class Task<T = unknown> extends Future<T> implements Driver {
    * `eagerStart`.
    */
   constructor(coro: Coro<T>, init?: TaskInit) {
-    super(init?.loop ?? (init?.owner?._loop));
     if (!isGeneratorLike(coro)) {
       throw new TypeError(
         `Task(): a coroutine was expected, got ${describe(coro)}; use createTask(), which ` +
           `also accepts futures, promises and functions`,
       );
     }
-    this._coro = claimCoroutine(coro);
-    const owner = init?.owner;
-    if (owner !== undefined) {
-      // A coroutine awaited from the owner's async code: not a task of its own.
-      this._extra = { owner };
-      this._name = "";
-      return;
-    }
+    super(claimCoroutine(coro), init?.loop);
     const name = init?.name;
     this._name = name === undefined || name === null ? ++taskCounter : String(name);
     const loop = this._loop;
     loop._registerTask(this);
-    if (init?.eagerStart === true && loop._running) this._step();
-    else loop._push(STEP, this);
+    if (init?.eagerStart === true && loop.isRunning()) this._step();
+    else loop._schedule(STEP, this);
   }
 
-  /** @internal Whether a cancellation must be thrown in at the next step. */
-  get _mustCancel(): boolean {
-    return (this._cancels & 1) !== 0;
-  }
-  set _mustCancel(v: boolean) {
-    this._cancels = v ? this._cancels | 1 : this._cancels & ~1;
-  }
-
-  /** @internal How many cancellation requests are pending. */
-  get _numCancelsRequested(): number {
-    return this._cancels >> 1;
-  }
-  set _numCancelsRequested(n: number) {
-    this._cancels = (n << 1) | (this._cancels & 1);
-  }
-
-  /** @internal The task this one runs code for: itself, or the task whose async body awaited it. */
-  get _owner(): Task<unknown> {
-    const owner = this._extra?.owner as Task<unknown> | undefined;
-    return owner !== undefined ? owner : this;
+  /** @internal A task runs code for itself. */
+  get _task(): Task<unknown> {
+    return this;
   }
 
   /** The coroutine object this task drives. */
@@ -191,23 +477,7 @@ export class Task<T = unknown> extends Future<T> implements Driver {
    * @returns `false` if the task is already done, else `true`.
    */
   override cancel(msg?: string): boolean {
-    this._retrieved();
-    if (this._state !== PENDING) return false;
-    this._numCancelsRequested++;
-    const w = this._waiter;
-    if (w !== null && w._extra?.bridge !== true) {
-      if (w.cancel(msg)) return true;
-    } else {
-      const waiters = this._extra?.waiters;
-      if (waiters !== undefined && waiters.length > 0) {
-        let any = false;
-        for (const f of waiters.slice()) if (f.cancel(msg)) any = true;
-        if (any) return true;
-      }
-    }
-    this._mustCancel = true;
-    this._cancelMessage = msg;
-    return true;
+    return this._requestCancel(msg);
   }
 
   /** How many cancellation requests are pending (`cancel()` calls not undone by `uncancel()`). */
@@ -252,20 +522,6 @@ export class Task<T = unknown> extends Future<T> implements Driver {
   }
 
   /**
-   * @internal What the task's code waits for: the future its coroutine
-   * yielded (not an async body's own promise, which is bookkeeping) and the
-   * futures its async code awaits.
-   */
-  _awaiting(): Future<unknown>[] {
-    const out: Future<unknown>[] = [];
-    const w = this._waiter;
-    if (w !== null && w._extra?.bridge !== true) out.push(w);
-    const waiters = this._extra?.waiters;
-    if (waiters !== undefined) out.push(...waiters);
-    return out;
-  }
-
-  /**
    * Print {@linkcode getStack}'s lines under a `Stack for <Task ...>` header.
    *
    * @param options `limit`: the most lines; `file`: where to write (default `console.error`).
@@ -280,196 +536,25 @@ export class Task<T = unknown> extends Future<T> implements Driver {
     (options?.file ?? console.error)(text);
   }
 
-  // --- the step ------------------------------------------------------------
-
-  /** @internal Run the coroutine up to its next suspension point. */
-  _step(): void {
-    if (this._state !== PENDING) return;
-    const x = this._extra;
-    let exc: unknown = undefined;
-    if (x !== null && x.pendingExc !== undefined) {
-      exc = x.pendingExc;
-      x.pendingExc = undefined;
-    }
-    // Resuming after an async-function body settled is not a suspension
-    // point (in Python the awaited coroutine just returned): a cancel request
-    // made meanwhile waits for the next one, or for the coroutine's end.
-    const waiter = this._waiter;
-    if (this._mustCancel && waiter?._extra?.bridge !== true) {
-      if (!(exc instanceof CancelledError)) exc = new CancelledError(this._cancelMessage);
+  /** @internal Cancelled right as the coroutine returned: the task ends cancelled. */
+  _returned(value: T): void {
+    if (this._mustCancel) {
       this._mustCancel = false;
-      // Python's __wakeup reads the awaited future's outcome before __step
-      // throws the cancellation in: its exception counts as retrieved.
-      if (waiter !== null && waiter._state === EXCEPTION) waiter._retrieved();
-    }
-    this._waiter = null;
-    const loop = this._loop;
-    const prev = loop._current;
-    loop._current = this;
-    let r: IteratorResult<unknown, T>;
-    try {
-      r = exc === undefined ? this._coro.next() : this._coro.throw(exc);
-    } catch (e) {
-      loop._current = prev;
-      if (e instanceof CancelledError) {
-        this._x().cancelledExc = e;
-        this._finish(CANCELLED, e.message === "" ? undefined : e.message);
-      } else {
-        this._finish(EXCEPTION, e);
-      }
-      return;
-    }
-    loop._current = prev;
-    if (r.done) {
-      if (this._mustCancel && this._extra?.onFinish === undefined) {
-        // Cancelled right as the coroutine returned. (A nested driver's
-        // request goes on to the code awaiting it: see _finish.)
-        this._mustCancel = false;
-        this._finish(CANCELLED, this._cancelMessage);
-      } else {
-        this._finish(RESULT, r.value);
-      }
-      return;
-    }
-    const y = r.value;
-    if (y === undefined) {
-      // A bare yield gives up exactly one loop iteration.
-      loop._push(STEP, this);
-    } else if (y instanceof Future) {
-      if (y._result !== BLOCKING) {
-        this._badYield(
-          `yield was used instead of yield* in task ${this[REPR]()} with ${y[REPR]()}: ` +
-            `write "yield* fut" (or "await fut" in an async function)`,
-        );
-      } else if (y._loop !== loop) {
-        y._result = undefined;
-        this._badYield(
-          `Task ${this[REPR]()} got Future ${y[REPR]()} attached to a different loop`,
-        );
-      } else if (y === this) {
-        y._result = undefined;
-        this._badYield(`Task cannot await on itself: ${this[REPR]()}`);
-      } else {
-        y._result = undefined;
-        y._addCallback(this);
-        this._waiter = y;
-        if (this._mustCancel && y._extra?.bridge !== true && y.cancel(this._cancelMessage)) {
-          this._mustCancel = false;
-        }
-      }
-    } else if (isGeneratorLike(y)) {
-      this._badYield(
-        `yield was used instead of yield* for a generator in task ${this[REPR]()}: ` +
-          `write "yield* coro()" to run a coroutine`,
-      );
-    } else if (isThenable(y)) {
-      this._badYield(
-        `Task got bad yield: ${describe(y)}; wait for a host promise with ` +
-          `"yield* wrap(promise)"`,
-      );
+      this._finish(CANCELLED, this._cancelMessage);
     } else {
-      this._badYield(
-        `Task got bad yield: ${describe(y)}; a coroutine can only wait with yield* on a ` +
-          `Future, Task or coroutine (a bare "yield" gives up one loop iteration)`,
-      );
-    }
-  }
-
-  /** @internal Throw a RuntimeError into the coroutine at the next step. */
-  _badYield(message: string): void {
-    this._x().pendingExc = new RuntimeError(message);
-    this._loop._push(STEP, this);
-  }
-
-  /** @internal */
-  _finish(state: number, value: unknown): void {
-    const a = this._extra;
-    if (a === null || a.owner === undefined) this._loop._unregisterTask(this);
-    if (state === RESULT) this._setResult(value);
-    else if (state === EXCEPTION) this._setException(value);
-    else this._cancel(value as string | undefined);
-    if (a === null) return;
-    this._updateBusy();
-    const onFinish = a.onFinish;
-    if (onFinish !== undefined) {
-      a.onFinish = undefined;
-      if (this._mustCancel) {
-        // A coroutine awaited from async code asked its task to cancel and
-        // returned (or failed) without suspending again: as in Python, the
-        // request stays with the task, for its next await.
-        this._mustCancel = false;
-        const awaiter = a.awaiter as Task<unknown>;
-        if (awaiter._state === PENDING) {
-          awaiter._mustCancel = true;
-          awaiter._cancelMessage = this._cancelMessage;
-        }
-      }
-      onFinish();
-    }
-  }
-
-  // --- the async facade (Driver) ------------------------------------------
-
-  /** @internal */
-  _takeMustCancel(): CancelledError | null {
-    if (!this._mustCancel) return null;
-    this._mustCancel = false;
-    return new CancelledError(this._cancelMessage);
-  }
-
-  /** @internal A coroutine awaited from this task's async code runs in a nested driver. */
-  _spawnNested(coro: Coro<unknown>, onFinish: () => void): Task<unknown> {
-    const inner = new Task(coro, { loop: this._loop, owner: this._owner });
-    const a = inner._extra!;
-    a.onFinish = onFinish;
-    a.awaiter = this;
-    return inner;
-  }
-
-  /** @internal */
-  _addAsyncWaiter(fut: Future<unknown>): void {
-    const x = this._x();
-    (x.waiters ??= []).push(fut);
-    this._updateBusy();
-  }
-
-  /** @internal */
-  _removeAsyncWaiter(fut: Future<unknown>): void {
-    const w = this._extra?.waiters;
-    if (w === undefined) return;
-    const i = w.indexOf(fut);
-    if (i >= 0) {
-      w.splice(i, 1);
-      this._updateBusy();
+      this._finish(RESULT, value);
     }
   }
 
   /** @internal */
-  _bodyStarted(): void {
-    const x = this._x();
-    x.bodies = (x.bodies ?? 0) + 1;
-    this._updateBusy();
+  override _finish(state: number, value: unknown): void {
+    this._loop._unregisterTask(this);
+    super._finish(state, value);
   }
 
-  /** @internal */
-  _bodyEnded(): void {
-    const x = this._x();
-    x.bodies = (x.bodies ?? 1) - 1;
-    this._updateBusy();
-  }
-
-  /**
-   * @internal A task whose async body runs without awaiting anything of
-   * ours waits on host work; a virtual clock must not jump meanwhile.
-   */
-  _updateBusy(): void {
-    const x = this._extra;
-    if (x === null) return;
-    const busy = this._state === PENDING && (x.bodies ?? 0) > 0 && (x.waiters?.length ?? 0) === 0;
-    if (busy !== (x.busy === true)) {
-      x.busy = busy;
-      this._loop._hostBusyAdd(busy ? 1 : -1);
-    }
+  /** @internal The task's name and coroutine, for the unretrieved-exception report. */
+  override _reportInfo(): { name?: string; coro?: string } {
+    return { name: this.getName(), coro: coroInfo(this._coro)?.name };
   }
 
   // --- repr ----------------------------------------------------------------
@@ -557,7 +642,7 @@ export function createTask<T>(aw: AwaitableOrThunk<T>, options?: TaskOptions): T
  */
 export function ensureFuture<T>(
   aw: AwaitableOrThunk<T>,
-  options?: { loop?: EventLoop },
+  options?: { loop?: AbstractEventLoop },
 ): Future<T> {
   const given = options?.loop;
   if (aw instanceof Future) {
@@ -589,11 +674,11 @@ export function ensureFuture<T>(
  * });
  * ```
  */
-export function currentTask(loop?: EventLoop): Task<unknown> | null {
+export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
   const lp = loop ?? getRunningLoop();
-  const driver = (lp._current ?? driverStorage.getStore()) as Task<unknown> | undefined | null;
-  if (driver === undefined || driver === null || driver._loop !== lp) return null;
-  return driver._owner;
+  const driver = lp._current ?? driverStorage.getStore();
+  if (!(driver instanceof CoroutineDriver) || driver._loop !== lp) return null;
+  return driver._task;
 }
 
 /**
@@ -612,13 +697,13 @@ export function currentTask(loop?: EventLoop): Task<unknown> | null {
  * }, { clock: "virtual" });
  * ```
  */
-export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
+export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
   return (loop ?? getRunningLoop())._allTasks();
 }
 
-/** A function a loop uses to make its tasks (see `EventLoop.setTaskFactory`). */
+/** A function a loop uses to make its tasks (see `AbstractEventLoop.setTaskFactory`). */
 export type TaskFactory = <T>(
-  loop: EventLoop,
+  loop: AbstractEventLoop,
   coro: Coro<T>,
   options?: TaskOptions,
 ) => Task<T>;
@@ -646,7 +731,7 @@ export type TaskFactory = <T>(
  * ```
  */
 export const eagerTaskFactory: TaskFactory = <T>(
-  loop: EventLoop,
+  loop: AbstractEventLoop,
   coro: Coro<T>,
   options?: TaskOptions,
 ): Task<T> => new Task(coro, { loop, name: options?.name, eagerStart: true });

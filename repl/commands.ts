@@ -65,15 +65,15 @@ function coroName(t: Task<unknown>): string {
 }
 
 /** What a task (or a coroutine it runs) waits for: futures, nested coroutines. */
-function waitsOf(t: Task<unknown>): Future<unknown>[] {
-  return t._awaiting();
+function waitsOf(t: Future<unknown>): Future<unknown>[] {
+  return (t as Task<unknown>)._awaiting();
 }
 
 function describeWait(f: Future<unknown>, depth: number): string {
-  if (f instanceof Task && f._owner !== f) {
+  if (!(f instanceof Task) && "_awaiting" in f) {
     // A coroutine awaited from async code runs inside the awaiting task.
     const inner = depth < 8 ? waitsOf(f) : [];
-    return coroName(f) +
+    return coroName(f as Task<unknown>) +
       (inner.length > 0 ? ` → ${inner.map((x) => describeWait(x, depth + 1)).join(", ")}` : "");
   }
   return f[REPR]();

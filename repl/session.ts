@@ -165,8 +165,8 @@ export class Repl implements CommandHost {
     };
     loop._trackUnretrieved = (fut: Future<unknown>): void => {
       track(fut);
-      if (fut instanceof Task && fut._owner === fut) {
-        loop._push(() => loop._push(report, fut), null);
+      if (fut instanceof Task) {
+        loop._schedule(() => loop._schedule(report, fut), null);
       }
     };
     loop.setExceptionHandler((_lp, context) => {

@@ -1155,7 +1155,7 @@ Deno.test("waiting on any primitive or queue holds no timer: a virtual clock jum
     ];
     yield* sleep(0);
     // Nothing waits on the loop's timer heap (which host timers would back).
-    assertEquals((loop as unknown as { _timers: unknown[] })._timers.length, 0);
+    assertEquals((loop as unknown as { _timers: { size: number } })._timers.size, 0);
     yield* sleep(86400);
     ev.set();
     lock.release();
