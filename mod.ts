@@ -114,7 +114,7 @@ export {
 } from "./lib/combinators.ts";
 export { Timeout, timeout, timeoutAt, type TimeoutBody } from "./lib/timeouts.ts";
 export { TaskGroup, taskGroup, type TaskGroupBody } from "./lib/task_groups.ts";
-// Synchronisation primitives and queues (issue 4).
+// Synchronisation primitives and queues.
 export {
   Barrier,
   BoundedSemaphore,

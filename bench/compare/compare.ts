@@ -6,7 +6,7 @@
  * plain Deno async/await (the ceiling) and Effection 4.1.1, in interleaved
  * rounds (ours, theirs, ours, ...), one process per run, timing only the
  * workload inside each process. Reports the median of ROUNDS runs, each
- * system's ratio to CPython and to ours, and the targets of issue 7; writes
+ * system's ratio to CPython and to ours, and the project's targets; writes
  * the table to bench/RESULTS.md.
  *
  * Sizes come from environment variables (defaults in brackets): W1_N
@@ -44,7 +44,7 @@ interface Row {
   sizes: number[];
   /** Higher is better, except wall time and bytes. */
   higherIsBetter: boolean;
-  /** Issue 7's target, as a ratio of ours to CPython. */
+  /** The project's target, as a ratio of ours to CPython. */
   target?: { ratio: number; atLeast: boolean; text: string };
   /** Systems that run it at a smaller size (size-normalised figures). */
   reduced?: Record<string, number[]>;
