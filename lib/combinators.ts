@@ -7,6 +7,7 @@
 
 import { CancelledError, TimeoutError, ValueError } from "./errors.ts";
 import { describe } from "./format_helpers.ts";
+import { checkSeconds, LIMIT } from "./seconds.ts";
 import { getEventLoop, getRunningLoop } from "./events.ts";
 import { CANCELLED, EXCEPTION, Future, PENDING } from "./futures.ts";
 import {
@@ -275,8 +276,9 @@ const waitCoro = coroutine(function* wait<T>(
  * @param aws A non-empty array (or iterable) of awaitables.
  * @param options `timeout` in seconds and `returnWhen`.
  * @returns A coroutine of `[done, pending]`.
- * @throws {TypeError} When given a single future or coroutine instead of a list.
- * @throws {ValueError} When the list is empty or `returnWhen` is unknown.
+ * @throws {TypeError} When given a single future or coroutine instead of a list, or a
+ * `timeout` that is not a number.
+ * @throws {ValueError} When the list is empty, `returnWhen` is unknown or `timeout` is NaN.
  *
  * @example
  * ```ts
@@ -318,12 +320,7 @@ export function wait<T>(
         `FIRST_EXCEPTION or ALL_COMPLETED`,
     );
   }
-  const timeout = options?.timeout ?? null;
-  if (timeout !== null && (typeof timeout !== "number" || Number.isNaN(timeout))) {
-    throw new TypeError(
-      `wait(): timeout must be a number of seconds or null, got ${describe(timeout)}`,
-    );
-  }
+  const timeout = checkSeconds(options?.timeout, "wait()", "timeout", LIMIT);
   return waitCoro(list, timeout, returnWhen);
 }
 
@@ -338,20 +335,6 @@ export function checkAwaitable(aw: unknown, where: string): void {
     `${where}: expected an awaitable (a coroutine, Future, Task or Promise, or a function ` +
       `returning one), got ${describe(aw)}`,
   );
-}
-
-/** @internal Check a number of seconds that may be `null` (no limit); `undefined` counts as `null`. */
-export function checkSeconds(value: unknown, where: string, what: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `${where}: ${what} must be a number of seconds or null, got ${describe(value)}`,
-    );
-  }
-  if (Number.isNaN(value)) {
-    throw new ValueError(`${where}: ${what} is NaN; check the arithmetic that produced it`);
-  }
-  return value;
 }
 
 /** Wait for `aw` inside the current task (Python's plain `await aw`). */
@@ -470,7 +453,7 @@ const waitForCoro = coroutine(function* waitFor<T>(
  */
 export function waitFor<T>(aw: AwaitableOrThunk<T>, timeout: number | null): Coroutine<T> {
   checkAwaitable(aw, "waitFor()");
-  const t = checkSeconds(timeout, "waitFor()", "timeout");
+  const t = checkSeconds(timeout, "waitFor()", "timeout", LIMIT);
   return waitForCoro(aw, t);
 }
 
@@ -634,7 +617,9 @@ export class AsCompleted<T> implements Iterable<Coroutine<T>>, AsyncIterable<T> 
  * @param aws An array (or iterable) of awaitables.
  * @param options `timeout` in seconds, or `null` (the default) for none.
  * @returns An iterable and async iterable of the results in completion order.
- * @throws {TypeError} When given a single future or coroutine instead of a list.
+ * @throws {TypeError} When given a single future or coroutine instead of a list, or a
+ * `timeout` that is not a number.
+ * @throws {ValueError} When `timeout` is NaN.
  *
  * @example
  * ```ts
@@ -678,7 +663,7 @@ export function asCompleted<T>(
   }
   const list = [...aws];
   for (let i = 0; i < list.length; i++) checkAwaitable(list[i], `asCompleted(): item ${i}`);
-  const timeout = checkSeconds(options?.timeout, "asCompleted()", "timeout");
+  const timeout = checkSeconds(options?.timeout, "asCompleted()", "timeout", LIMIT);
   return new AsCompleted(list, timeout);
 }
 

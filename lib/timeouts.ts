@@ -19,7 +19,7 @@ import {
   currentDriver,
 } from "./coroutines.ts";
 import { currentTask, type Task } from "./tasks.ts";
-import { checkSeconds } from "./combinators.ts";
+import { checkSeconds, LIMIT } from "./seconds.ts";
 
 /** A float as Python prints it: `2.0`, `1.5`. */
 function pyFloat(x: number): string {
@@ -78,7 +78,7 @@ export class Timeout {
    * @param when Loop time (`loop.time()` seconds), or `null`.
    */
   constructor(when: number | null) {
-    this._when = checkSeconds(when, "new Timeout()", "when");
+    this._when = checkSeconds(when, "new Timeout()", "when", LIMIT);
   }
 
   /** The deadline, in loop time (`loop.time()`), or `null` for none. */
@@ -103,7 +103,7 @@ export class Timeout {
         `Cannot change state of ${this._state} Timeout; reschedule() works only before it expires and while its body runs`,
       );
     }
-    const w = checkSeconds(when, "Timeout.reschedule()", "when");
+    const w = checkSeconds(when, "Timeout.reschedule()", "when", LIMIT);
     this._when = w;
     this._handle?.cancel();
     if (w === null) {
@@ -296,7 +296,7 @@ export function timeout<R>(delay: number | null, body: TimeoutBody<R>): Coroutin
 /** `timeout(delay)`: the `Timeout` context manager (deadline counted from now). */
 export function timeout(delay: number | null): Timeout;
 export function timeout<R>(delay: number | null, body?: TimeoutBody<R>): Coroutine<R> | Timeout {
-  const d = checkSeconds(delay, "timeout()", "delay");
+  const d = checkSeconds(delay, "timeout()", "delay", LIMIT);
   if (body === undefined) {
     return new Timeout(d === null ? null : getRunningLoop().time() + d);
   }
@@ -314,6 +314,7 @@ export function timeout<R>(delay: number | null, body?: TimeoutBody<R>): Corouti
  * @param body What to run, called with the `Timeout`.
  * @returns A coroutine of the body's result.
  * @throws {TypeError} When `when` is not a number or `body` not a function.
+ * @throws {ValueError} When `when` is NaN.
  *
  * @example
  * ```ts
@@ -332,7 +333,7 @@ export function timeoutAt<R>(when: number | null, body: TimeoutBody<R>): Corouti
 /** `timeoutAt(when)`: the `Timeout` context manager. */
 export function timeoutAt(when: number | null): Timeout;
 export function timeoutAt<R>(when: number | null, body?: TimeoutBody<R>): Coroutine<R> | Timeout {
-  const w = checkSeconds(when, "timeoutAt()", "when");
+  const w = checkSeconds(when, "timeoutAt()", "when", LIMIT);
   if (body === undefined) return new Timeout(w);
   checkBody(body, "timeoutAt()");
   return timeoutCoro(new Timeout(w), undefined, body as (cm: Timeout) => unknown) as Coroutine<R>;
