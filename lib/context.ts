@@ -70,21 +70,65 @@ function* exit(cm: unknown, error: unknown): Coro<boolean> {
   return false;
 }
 
-const asyncWithCoro = coroutine(function* asyncWith(
-  cm: unknown,
-  body: (value: unknown) => unknown,
-): Coro<unknown> {
-  const value = yield* awaitResult(enter(cm));
-  let result: unknown;
-  try {
-    result = yield* awaitResult(callIn(currentDriver(), body, undefined, [value]));
-  } catch (error) {
-    if (yield* exit(cm, error)) return undefined;
-    throw error;
-  }
-  yield* exit(cm, undefined);
-  return result;
-});
+/**
+ * @internal How one kind of `async with` enters and exits its context
+ * manager `C` (Python's `__aenter__`/`__aexit__`), for {@linkcode withStatement}.
+ * `A` is an argument the statement passes to `enter`.
+ */
+export interface WithHooks<C, A> {
+  /** Enter: the value the body receives (with `awaitEnter`, an awaitable of it). */
+  enter(cm: C, arg: A): unknown;
+  /** Whether `enter` returns something to wait for. */
+  readonly awaitEnter: boolean;
+  /**
+   * Exit, given the body's error or `undefined`: whether to swallow the
+   * error, as a coroutine or at once. An error it throws replaces the body's.
+   */
+  exit(cm: C, error: unknown): boolean | Coro<boolean>;
+}
+
+/**
+ * @internal The `async with` statement, as a generator function named
+ * `name` (decorate it with `coroutine()`): enter `cm`, run `body(value)` in
+ * the calling task's context (an async body is cancelled with the task),
+ * then exit exactly once, whatever happens; a failed enter skips both. An
+ * error the exit swallows makes the statement return `undefined`.
+ * `asyncWith`, `timeout`/`timeoutAt` and `taskGroup` are this statement with
+ * their own hooks.
+ *
+ * @param name The coroutine's name, for reprs.
+ * @param hooks How to enter and exit.
+ * @returns `(cm, arg, body) => coroutine of the body's result`.
+ */
+export function withStatement<C, A>(
+  name: string,
+  hooks: WithHooks<C, A>,
+): (cm: C, arg: A, body: (value: unknown) => unknown) => Coro<unknown> {
+  const { enter, awaitEnter, exit } = hooks;
+  const statement = function* (cm: C, arg: A, body: (value: unknown) => unknown): Coro<unknown> {
+    let value = enter(cm, arg);
+    if (awaitEnter) value = yield* awaitResult(value);
+    let result: unknown;
+    try {
+      result = yield* awaitResult(callIn(currentDriver(), body, undefined, [value]));
+    } catch (error) {
+      const swallow = exit(cm, error);
+      if (swallow === true || (swallow !== false && (yield* swallow))) return undefined;
+      throw error;
+    }
+    const clean = exit(cm, undefined);
+    if (typeof clean !== "boolean") yield* clean;
+    return result;
+  };
+  Object.defineProperty(statement, "name", { value: name });
+  return statement;
+}
+
+const asyncWithCoro = coroutine(withStatement("asyncWith", {
+  enter,
+  awaitEnter: true,
+  exit,
+}));
 
 /**
  * Python's `async with cm as value: body`: enter `cm` (`aenter()`), run
@@ -141,5 +185,5 @@ export function asyncWith<C, R>(
   if (typeof body !== "function") {
     throw new TypeError(`asyncWith(): the body must be a function, got ${describe(body)}`);
   }
-  return asyncWithCoro(cm, body as (value: unknown) => unknown) as Coroutine<R>;
+  return asyncWithCoro(cm, undefined, body as (value: unknown) => unknown) as Coroutine<R>;
 }

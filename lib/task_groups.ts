@@ -12,14 +12,12 @@ import type { Future } from "./futures.ts";
 import type { EventLoop } from "./loop.ts";
 import {
   type AwaitableOrThunk,
-  awaitResult,
-  callIn,
   type Coro,
   type Coroutine,
   coroutine,
-  currentDriver,
   isGeneratorLike,
 } from "./coroutines.ts";
+import { withStatement } from "./context.ts";
 import { currentTask, type Task, type TaskOptions } from "./tasks.ts";
 
 /** The body of `taskGroup()`: a generator function, an async function or a plain function. */
@@ -170,8 +168,8 @@ export class TaskGroup {
     this._entered = true;
   }
 
-  /** @internal Python 3.13's `__aexit__`. */
-  *_exit(exc: unknown, disposing = false): Coro<void> {
+  /** @internal Python 3.13's `__aexit__`; returns `false` (the body's error is never swallowed). */
+  *_exit(exc: unknown, disposing = false): Coro<false> {
     if (!this._entered || this._exiting) {
       throw new RuntimeError(
         `TaskGroup.aexit() called on ${this[REPR]()}, which is not inside its block; exit once, ` +
@@ -231,6 +229,7 @@ export class TaskGroup {
       this._errors = null;
       throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
     }
+    return false;
   }
 
   /** @internal */
@@ -275,8 +274,7 @@ const enterCoro = coroutine(function* aenter(tg: TaskGroup): Coro<TaskGroup> {
 });
 
 const exitCoro = coroutine(function* aexit(tg: TaskGroup, error: unknown): Coro<boolean> {
-  yield* tg._exit(error);
-  return false;
+  return yield* tg._exit(error);
 });
 
 const disposeCoro = coroutine(function* dispose(tg: TaskGroup): Coro<void> {
@@ -289,23 +287,15 @@ const disposeCoro = coroutine(function* dispose(tg: TaskGroup): Coro<void> {
   yield* tg._exit(cancelled ? new CancelledError() : undefined, true);
 });
 
-const taskGroupCoro = coroutine(function* taskGroup(
-  body: (tg: TaskGroup) => unknown,
-): Coro<unknown> {
-  const tg = new TaskGroup();
-  tg._enter();
-  let result: unknown;
-  try {
-    result = yield* awaitResult(
-      callIn(currentDriver(), body as (...args: unknown[]) => unknown, undefined, [tg]),
-    );
-  } catch (e) {
-    yield* tg._exit(e);
-    throw e;
-  }
-  yield* tg._exit(undefined);
-  return result;
-});
+// Python's `async with TaskGroup() as tg:`.
+const taskGroupCoro = coroutine(withStatement("taskGroup", {
+  enter(tg: TaskGroup): TaskGroup {
+    tg._enter();
+    return tg;
+  },
+  awaitEnter: false,
+  exit: (tg: TaskGroup, error: unknown): Coro<false> => tg._exit(error),
+}));
 
 /**
  * Run `body(tg)` with a new {@linkcode TaskGroup} (Python's `async with
@@ -353,5 +343,9 @@ export function taskGroup<R>(body: TaskGroupBody<R>): Coroutine<R> {
       `taskGroup(): the body must be a function taking the TaskGroup, got ${describe(body)}`,
     );
   }
-  return taskGroupCoro(body as (tg: TaskGroup) => unknown) as Coroutine<R>;
+  return taskGroupCoro(
+    new TaskGroup(),
+    undefined,
+    body as (value: unknown) => unknown,
+  ) as Coroutine<R>;
 }

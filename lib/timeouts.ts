@@ -10,14 +10,8 @@ import { CancelledError, RuntimeError, TimeoutError } from "./errors.ts";
 import { describe, REPR } from "./format_helpers.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Handle } from "./handles.ts";
-import {
-  awaitResult,
-  callIn,
-  type Coro,
-  type Coroutine,
-  coroutine,
-  currentDriver,
-} from "./coroutines.ts";
+import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
+import { withStatement } from "./context.ts";
 import { currentTask, type Task } from "./tasks.ts";
 import { checkSeconds, LIMIT } from "./seconds.ts";
 
@@ -182,8 +176,11 @@ export class Timeout {
     this.reschedule(this._when);
   }
 
-  /** @internal Throws the TimeoutError when the error is the cancellation this caused. */
-  _exit(error: unknown): void {
+  /**
+   * @internal Throws the TimeoutError when the error is the cancellation
+   * this caused; returns `false` (no error is swallowed).
+   */
+  _exit(error: unknown): false {
     if (this._state !== "active" && this._state !== "expiring") {
       throw new RuntimeError(
         `Timeout.aexit() called on a ${this._state} Timeout; exit once, after aenter()`,
@@ -202,6 +199,7 @@ export class Timeout {
     } else {
       this._state = "finished";
     }
+    return false;
   }
 
   /** @internal */
@@ -218,29 +216,20 @@ const enterCoro = coroutine(function* aenter(cm: Timeout): Coro<Timeout> {
 });
 
 const exitCoro = coroutine(function* aexit(cm: Timeout, error: unknown): Coro<boolean> {
-  cm._exit(error);
-  return false;
+  return cm._exit(error);
 });
 
-const timeoutCoro = coroutine(function* timeout(
-  cm: Timeout,
-  delay: number | null | undefined,
-  body: (cm: Timeout) => unknown,
-): Coro<unknown> {
-  if (delay !== undefined) cm._when = delay === null ? null : getRunningLoop().time() + delay;
-  cm._enter();
-  let result: unknown;
-  try {
-    result = yield* awaitResult(
-      callIn(currentDriver(), body as (...args: unknown[]) => unknown, undefined, [cm]),
-    );
-  } catch (e) {
-    cm._exit(e);
-    throw e;
-  }
-  cm._exit(undefined);
-  return result;
-});
+// Python's `async with timeout(delay) as cm:`. A delay counts from when the
+// body starts (`undefined`: the deadline is `cm`'s already).
+const timeoutCoro = coroutine(withStatement("timeout", {
+  enter(cm: Timeout, delay: number | null | undefined): Timeout {
+    if (delay !== undefined) cm._when = delay === null ? null : getRunningLoop().time() + delay;
+    cm._enter();
+    return cm;
+  },
+  awaitEnter: false,
+  exit: (cm: Timeout, error: unknown): false => cm._exit(error),
+}));
 
 function checkBody(body: unknown, where: string): void {
   if (typeof body !== "function") {
@@ -301,7 +290,7 @@ export function timeout<R>(delay: number | null, body?: TimeoutBody<R>): Corouti
     return new Timeout(d === null ? null : getRunningLoop().time() + d);
   }
   checkBody(body, "timeout()");
-  return timeoutCoro(new Timeout(null), d, body as (cm: Timeout) => unknown) as Coroutine<R>;
+  return timeoutCoro(new Timeout(null), d, body as (value: unknown) => unknown) as Coroutine<R>;
 }
 
 /**
@@ -336,5 +325,7 @@ export function timeoutAt<R>(when: number | null, body?: TimeoutBody<R>): Corout
   const w = checkSeconds(when, "timeoutAt()", "when", LIMIT);
   if (body === undefined) return new Timeout(w);
   checkBody(body, "timeoutAt()");
-  return timeoutCoro(new Timeout(w), undefined, body as (cm: Timeout) => unknown) as Coroutine<R>;
+  return timeoutCoro(new Timeout(w), undefined, body as (value: unknown) => unknown) as Coroutine<
+    R
+  >;
 }
