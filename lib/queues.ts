@@ -12,7 +12,8 @@ import type { Future } from "./futures.ts";
 import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
 import type { EventLoop } from "./loop.ts";
 import { Deque } from "./deque.ts";
-import { boundLoop, Event } from "./locks.ts";
+import { Event } from "./locks.ts";
+import { boundLoop } from "./waiters.ts";
 
 function shutDownError(where: string): QueueShutDown {
   return new QueueShutDown(
