@@ -12,19 +12,17 @@ import { getEventLoop, getRunningLoop } from "./events.ts";
 import { CANCELLED, EXCEPTION, Future, PENDING } from "./futures.ts";
 import {
   type AwaitableOrThunk,
-  awaitResult,
-  callIn,
   type Coro,
   type Coroutine,
   coroutine,
-  currentDriver,
   isGeneratorLike,
   isThenable,
-  wrap,
+  toCoroutine,
 } from "./coroutines.ts";
 import { ensureFuture } from "./tasks.ts";
 import type { EventLoop } from "./loop.ts";
 import type { TimerHandle } from "./handles.ts";
+import { Queue } from "./queues.ts";
 
 /** `wait()` returns when any future finishes or is cancelled. */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -296,18 +294,7 @@ export function wait<T>(
   aws: Iterable<AwaitableOrThunk<T>>,
   options?: WaitOptions,
 ): Coroutine<[Set<Future<T>>, Set<Future<T>>]> {
-  if (aws instanceof Future || isGeneratorLike(aws)) {
-    throw new TypeError(
-      `wait(): expected a list of futures, not ${describe(aws)}; pass an array: wait([task])`,
-    );
-  }
-  if (
-    typeof aws !== "object" || aws === null ||
-    typeof (aws as Iterable<unknown>)[Symbol.iterator] !== "function"
-  ) {
-    throw new TypeError(`wait(): expected an array of awaitables, got ${describe(aws)}`);
-  }
-  const list = [...aws];
+  const list = listOf(aws, "wait", "futures");
   if (list.length === 0) {
     throw new ValueError("wait(): the set of tasks/futures is empty; pass at least one");
   }
@@ -326,6 +313,25 @@ export function wait<T>(
 
 // --- shared checks --------------------------------------------------------------
 
+/**
+ * The awaitables of `wait(aws)`/`asCompleted(aws)` as an array: a single
+ * future or coroutine, or anything not iterable, is a TypeError.
+ */
+function listOf<T>(aws: Iterable<T>, fn: string, items: string): T[] {
+  if (aws instanceof Future || isGeneratorLike(aws)) {
+    throw new TypeError(
+      `${fn}(): expected a list of ${items}, not ${describe(aws)}; pass an array: ${fn}([task])`,
+    );
+  }
+  if (
+    typeof aws !== "object" || aws === null ||
+    typeof (aws as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(`${fn}(): expected an array of awaitables, got ${describe(aws)}`);
+  }
+  return [...aws];
+}
+
 /** @internal Throw a TypeError unless `aw` is something a task can wait for. */
 export function checkAwaitable(aw: unknown, where: string): void {
   if (
@@ -335,16 +341,6 @@ export function checkAwaitable(aw: unknown, where: string): void {
     `${where}: expected an awaitable (a coroutine, Future, Task or Promise, or a function ` +
       `returning one), got ${describe(aw)}`,
   );
-}
-
-/** Wait for `aw` inside the current task (Python's plain `await aw`). */
-function* awaitHere(aw: unknown, loop: EventLoop): Coro<unknown> {
-  if (isGeneratorLike(aw)) return yield* aw;
-  if (aw instanceof Future) return yield* aw;
-  if (typeof aw === "function") {
-    return yield* awaitResult(callIn(currentDriver(), aw as () => unknown, undefined, []));
-  }
-  return yield* wrap(aw as PromiseLike<unknown>, loop);
 }
 
 // --- waitFor --------------------------------------------------------------------
@@ -377,7 +373,8 @@ const waitForCoro = coroutine(function* waitFor<T>(
   timeout: number | null,
 ): Coro<T> {
   const loop = getRunningLoop();
-  if (timeout === null) return (yield* awaitHere(aw, loop)) as T;
+  // Python's plain `await aw`, in this task.
+  if (timeout === null) return (yield* toCoroutine(aw, "waitFor()")) as T;
 
   if (timeout <= 0) {
     const fut = ensureFuture(aw, { loop });
@@ -466,7 +463,7 @@ export interface AsCompletedOptions {
 }
 
 const waitForOneCoro = coroutine(function* waitForOne<T>(ac: AsCompleted<T>): Coro<T> {
-  const f = yield* ac._get();
+  const f = yield* ac._done.get();
   if (f === null) throw new TimeoutError(); // a dummy from the timeout
   return f.result();
 });
@@ -479,14 +476,21 @@ const waitForOneCoro = coroutine(function* waitForOne<T>(ac: AsCompleted<T>): Co
  * inputs.
  *
  * @typeParam T The type of the results.
+ *
+ * @example
+ * ```ts
+ * import { asCompleted, type AsCompleted, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const results: AsCompleted<string> = asCompleted([sleep(2, "b"), sleep(1, "a")]);
+ *   const [first, second] = results; // two distinct inputs: two awaitables
+ *   console.log(yield* first, yield* second); // a b
+ * }, { clock: "virtual" });
+ * ```
  */
 export class AsCompleted<T> implements Iterable<Coroutine<T>>, AsyncIterable<T> {
   /** @internal Futures not completed yet. */ _todo: Set<Future<T>>;
-  /** @internal Completed futures (`null`: the timeout passed), in order. */
-  _done: (Future<T> | null)[] = [];
-  /** @internal */ _doneHead = 0;
-  /** @internal Futures of coroutines waiting for `_done` to fill. */
-  _getters: Future<void>[] = [];
+  /** @internal Completed futures in order, `null` for each one the timeout passed. */
+  _done: Queue<Future<T> | null> = new Queue();
   /** @internal */ _total: number;
   /** @internal How many awaitables were handed out. */ _taken = 0;
   /** @internal */ _timeoutHandle: TimerHandle | null = null;
@@ -505,10 +509,10 @@ export class AsCompleted<T> implements Iterable<Coroutine<T>>, AsyncIterable<T> 
     this._todo = todo;
     this._total = todo.size;
     this._onCompletion = (f: Future<T>): void => {
-      if (this._todo.size === 0) return; // the timeout was here first
-      this._todo.delete(f);
-      this._put(f);
-      if (this._todo.size === 0) this._timeoutHandle?.cancel();
+      if (todo.size === 0) return; // the timeout was here first
+      todo.delete(f);
+      this._done.putNowait(f);
+      if (todo.size === 0) this._timeoutHandle?.cancel();
     };
     for (const f of todo) f.addDoneCallback(this._onCompletion);
     if (todo.size > 0 && timeout !== null) {
@@ -520,51 +524,9 @@ export class AsCompleted<T> implements Iterable<Coroutine<T>>, AsyncIterable<T> 
   _onTimeout(): void {
     for (const f of this._todo) {
       f.removeDoneCallback(this._onCompletion);
-      this._put(null);
+      this._done.putNowait(null);
     }
     this._todo.clear();
-  }
-
-  /** @internal Python's `Queue.put_nowait`. */
-  _put(f: Future<T> | null): void {
-    this._done.push(f);
-    this._wakeupNext();
-  }
-
-  /** @internal Wake the first getter still waiting. */
-  _wakeupNext(): void {
-    const getters = this._getters;
-    while (getters.length > 0) {
-      const g = getters.shift()!;
-      if (!g.done()) {
-        g._setResult(undefined);
-        break;
-      }
-    }
-  }
-
-  /** @internal Python's `Queue.get`. */
-  *_get(): Coro<Future<T> | null> {
-    while (this._doneHead === this._done.length) {
-      const getter = getEventLoop().createFuture<void>();
-      this._getters.push(getter);
-      try {
-        yield* getter;
-      } catch (e) {
-        getter.cancel();
-        const i = this._getters.indexOf(getter);
-        if (i >= 0) this._getters.splice(i, 1);
-        if (this._doneHead < this._done.length && !getter.cancelled()) this._wakeupNext();
-        throw e;
-      }
-    }
-    const f = this._done[this._doneHead];
-    this._done[this._doneHead++] = undefined!;
-    if (this._doneHead === this._done.length) {
-      this._done.length = 0;
-      this._doneHead = 0;
-    }
-    return f;
   }
 
   /** The awaitables, one per distinct input: the first gives the first result to complete. */
@@ -649,19 +611,7 @@ export function asCompleted<T>(
   aws: Iterable<AwaitableOrThunk<T>>,
   options?: AsCompletedOptions,
 ): AsCompleted<T> {
-  if (aws instanceof Future || isGeneratorLike(aws)) {
-    throw new TypeError(
-      `asCompleted(): expected a list of awaitables, not ${describe(aws)}; pass an array: ` +
-        `asCompleted([task])`,
-    );
-  }
-  if (
-    typeof aws !== "object" || aws === null ||
-    typeof (aws as Iterable<unknown>)[Symbol.iterator] !== "function"
-  ) {
-    throw new TypeError(`asCompleted(): expected an array of awaitables, got ${describe(aws)}`);
-  }
-  const list = [...aws];
+  const list = listOf(aws, "asCompleted", "awaitables");
   for (let i = 0; i < list.length; i++) checkAwaitable(list[i], `asCompleted(): item ${i}`);
   const timeout = checkSeconds(options?.timeout, "asCompleted()", "timeout", LIMIT);
   return new AsCompleted(list, timeout);
