@@ -13,23 +13,13 @@
  */
 
 import { BrokenBarrierError, CancelledError, RuntimeError, ValueError } from "./errors.ts";
-import { describe, REPR } from "./format_helpers.ts";
+import { describe, inspectable, REPR } from "./format_helpers.ts";
 import { _getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import { type Coro, type Coroutine, coroutine, lightCoroutine } from "./coroutines.ts";
 import type { EventLoop } from "./loop.ts";
 import { Deque } from "./deque.ts";
 import { boundLoop, noLiveWaiter, WaiterCoro, wakeUp } from "./waiters.ts";
-
-/** @internal Make Deno's console show the Python-style repr. */
-function inspectable(cls: { prototype: object }): void {
-  Object.defineProperty(cls.prototype, Symbol.for("Deno.customInspect"), {
-    value(this: { [REPR](): string }) {
-      return this[REPR]();
-    },
-    configurable: true,
-  });
-}
 
 /** @internal `[locked, waiters:2]`: the bracketed part of a primitive's repr. */
 function withWaiters(extra: string, waiters: Deque<unknown> | null): string {
@@ -243,11 +233,6 @@ export class Lock extends ContextManagerMixin {
   [REPR](): string {
     return `<Lock [${withWaiters(this._locked ? "locked" : "unlocked", this._waiters)}]>`;
   }
-
-  /** The repr. */
-  override toString(): string {
-    return this[REPR]();
-  }
 }
 inspectable(Lock);
 
@@ -337,11 +322,6 @@ export class Event {
   /** Python's repr: `<Event [unset, waiters:2]>`. */
   [REPR](): string {
     return `<Event [${withWaiters(this._value ? "set" : "unset", this._waiters)}]>`;
-  }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
   }
 }
 inspectable(Event);
@@ -543,11 +523,6 @@ export class Condition extends ContextManagerMixin {
       withWaiters(this._lock.locked() ? "locked" : "unlocked", this._waiters)
     }]>`;
   }
-
-  /** The repr. */
-  override toString(): string {
-    return this[REPR]();
-  }
 }
 inspectable(Condition);
 
@@ -672,11 +647,6 @@ export class Semaphore extends ContextManagerMixin {
   [REPR](): string {
     const extra = this.locked() ? "locked" : `unlocked, value:${this._value}`;
     return `<${this.constructor.name} [${withWaiters(extra, this._waiters)}]>`;
-  }
-
-  /** The repr. */
-  override toString(): string {
-    return this[REPR]();
   }
 }
 inspectable(Semaphore);
@@ -905,11 +875,6 @@ export class Barrier {
     let extra: string = this._state;
     if (this._state !== BROKEN) extra += `, waiters:${this.nWaiting}/${this._parties}`;
     return `<Barrier [${extra}]>`;
-  }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
   }
 }
 inspectable(Barrier);

@@ -7,7 +7,7 @@
  */
 
 import { QueueEmpty, QueueFull, QueueShutDown, ValueError } from "./errors.ts";
-import { describe, REPR, repr } from "./format_helpers.ts";
+import { describe, inspectable, REPR, repr } from "./format_helpers.ts";
 import type { Future } from "./futures.ts";
 import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
 import type { EventLoop } from "./loop.ts";
@@ -304,18 +304,8 @@ export class Queue<T = unknown> {
   [REPR](): string {
     return `<${this.constructor.name} ${this._format()}>`;
   }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
-  }
 }
-Object.defineProperty(Queue.prototype, Symbol.for("Deno.customInspect"), {
-  value(this: Queue) {
-    return this[REPR]();
-  },
-  configurable: true,
-});
+inspectable(Queue);
 
 /**
  * How a `PriorityQueue` orders its items: negative when `a` comes first,

@@ -6,7 +6,7 @@
  */
 
 import { CancelledError, ExceptionGroup, KeyboardInterrupt, RuntimeError } from "./errors.ts";
-import { describe, REPR } from "./format_helpers.ts";
+import { describe, inspectable, REPR } from "./format_helpers.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import type { EventLoop } from "./loop.ts";
@@ -85,11 +85,6 @@ export class TaskGroup {
     if (this._aborting) info += " cancelling";
     else if (this._entered) info += " entered";
     return `<TaskGroup${info}>`;
-  }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
   }
 
   /**
@@ -267,6 +262,7 @@ export class TaskGroup {
     }
   };
 }
+inspectable(TaskGroup);
 
 const enterCoro = coroutine(function* aenter(tg: TaskGroup): Coro<TaskGroup> {
   tg._enter();

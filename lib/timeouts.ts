@@ -7,7 +7,7 @@
  */
 
 import { CancelledError, RuntimeError, TimeoutError } from "./errors.ts";
-import { describe, REPR } from "./format_helpers.ts";
+import { describe, inspectable, REPR } from "./format_helpers.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Handle } from "./handles.ts";
 import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
@@ -126,11 +126,6 @@ export class Timeout {
     return `<Timeout [${this._state}]${info}>`;
   }
 
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
-  }
-
   /** Enter: start the clock for the current task (Python's `__aenter__`). */
   aenter(): Coroutine<Timeout> {
     return enterCoro(this);
@@ -209,6 +204,7 @@ export class Timeout {
     this._handle = null;
   };
 }
+inspectable(Timeout);
 
 const enterCoro = coroutine(function* aenter(cm: Timeout): Coro<Timeout> {
   cm._enter();
