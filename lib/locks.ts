@@ -742,28 +742,24 @@ const barrierWait = coroutine(function* wait(b: Barrier): Coro<number> {
   }
 });
 
-const barrierReset = coroutine(function* reset(b: Barrier): Coro<void> {
+/** `async with b._cond:` move to the state `next()` gives, and tell every waiter. */
+function* barrierChange(b: Barrier, next: () => BarrierState): Coro<void> {
   yield* b._cond.acquire();
   try {
-    if (b._count > 0) {
-      if (b._state !== RESETTING) b._state = RESETTING;
-    } else {
-      b._state = FILLING;
-    }
+    b._state = next();
     b._cond.notifyAll();
   } finally {
     b._cond.release();
   }
+}
+
+const barrierReset = coroutine(function* reset(b: Barrier): Coro<void> {
+  // Waiters of the current round throw; with none, the barrier just fills again.
+  yield* barrierChange(b, () => (b._count > 0 ? RESETTING : FILLING));
 });
 
 const barrierAbort = coroutine(function* abort(b: Barrier): Coro<void> {
-  yield* b._cond.acquire();
-  try {
-    b._state = BROKEN;
-    b._cond.notifyAll();
-  } finally {
-    b._cond.release();
-  }
+  yield* barrierChange(b, () => BROKEN);
 });
 
 /**
