@@ -24,28 +24,127 @@ import type { EventLoop } from "./loop.ts";
 import type { TimerHandle } from "./handles.ts";
 import { Queue } from "./queues.ts";
 
-/** `wait()` returns when any future finishes or is cancelled. */
+/**
+ * `wait()` returns when any future finishes or is cancelled.
+ *
+ * @example
+ * ```ts
+ * import { createTask, FIRST_COMPLETED, run, sleep, wait } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const fast = createTask(sleep(1)), slow = createTask(sleep(2));
+ *   const [done, pending] = yield* wait([fast, slow], { returnWhen: FIRST_COMPLETED });
+ *   console.log(done.has(fast), pending.has(slow)); // true true
+ *   slow.cancel();
+ * }, { clock: "virtual" });
+ * ```
+ */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
-/** `wait()` returns when any future fails (or all finish). */
+
+/**
+ * `wait()` returns when any future fails (or all finish).
+ *
+ * @example
+ * ```ts
+ * import { createTask, FIRST_EXCEPTION, run, sleep, wait } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const failing = createTask(function* () {
+ *     yield* sleep(1);
+ *     throw new Error("boom");
+ *   });
+ *   const slow = createTask(sleep(5));
+ *   const [done, pending] = yield* wait([failing, slow], { returnWhen: FIRST_EXCEPTION });
+ *   console.log(done.has(failing), pending.has(slow), (failing.exception() as Error).message);
+ *   // true true boom
+ *   slow.cancel();
+ * }, { clock: "virtual" });
+ * ```
+ */
 export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
-/** `wait()` returns when all futures finish (the default). */
+
+/**
+ * `wait()` returns when all futures finish (the default).
+ *
+ * @example
+ * ```ts
+ * import { ALL_COMPLETED, createTask, run, sleep, wait } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const tasks = [createTask(sleep(1)), createTask(sleep(2))];
+ *   const [done, pending] = yield* wait(tasks, { returnWhen: ALL_COMPLETED });
+ *   console.log(done.size, pending.size); // 2 0
+ * }, { clock: "virtual" });
+ * ```
+ */
 export const ALL_COMPLETED = "ALL_COMPLETED";
 
-/** When `wait()` returns. */
+/**
+ * When `wait()` returns.
+ *
+ * @example
+ * ```ts
+ * import { createTask, FIRST_COMPLETED, type ReturnWhen, run, sleep, wait } from "@yieldfrom/asyncio";
+ * function* firstOf(returnWhen: ReturnWhen) {
+ *   const tasks = [createTask(sleep(1, "a")), createTask(sleep(2, "b"))];
+ *   const [done] = yield* wait(tasks, { returnWhen });
+ *   for (const t of tasks) t.cancel();
+ *   return [...done].map((t) => t.result());
+ * }
+ * await run(function* () {
+ *   console.log(yield* firstOf(FIRST_COMPLETED)); // [ "a" ]
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
 
-/** Options of `gather()`. */
+/**
+ * Options of `gather()`.
+ *
+ * @example
+ * ```ts
+ * import { createTask, gather, type GatherOptions, run } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const options: GatherOptions = { returnExceptions: true };
+ *   const failing = createTask(function* () {
+ *     throw new Error("boom");
+ *   });
+ *   const [result] = yield* gather([failing], options);
+ *   console.log((result as Error).message); // boom
+ * });
+ * ```
+ */
 export interface GatherOptions {
   /** Put exceptions (and `CancelledError`s) in the results instead of throwing the first one. */
   returnExceptions?: boolean;
 }
 
-/** The results of `gather()` for a tuple of awaitables. */
+/**
+ * The results of `gather()` for a tuple of awaitables.
+ *
+ * @example
+ * ```ts
+ * import { gather, type GatherResults, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const results: GatherResults<[number, string]> = yield* gather(sleep(1, 1), sleep(1, "a"));
+ *   console.log(results); // [ 1, "a" ]
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type GatherResults<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: Awaited<T[K]>;
 };
 
-/** A tuple of awaitables whose results have the types of `T`. */
+/**
+ * A tuple of awaitables whose results have the types of `T`.
+ *
+ * @example
+ * ```ts
+ * import { type AwaitablesOf, gather, run, sleep } from "@yieldfrom/asyncio";
+ * const inputs: AwaitablesOf<[number, string]> = [sleep(1, 1), () => sleep(1, "a")];
+ * await run(function* () {
+ *   const [n, s] = yield* gather(...inputs);
+ *   console.log(n + 1, s.toUpperCase()); // 2 A
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type AwaitablesOf<T extends readonly unknown[]> = { [K in keyof T]: AwaitableOrThunk<T[K]> };
 
 /**
@@ -53,6 +152,21 @@ export type AwaitablesOf<T extends readonly unknown[]> = { [K in keyof T]: Await
  * that is not done yet.
  *
  * @typeParam T The results array.
+ *
+ * @example
+ * ```ts
+ * import { CancelledError, gather, GatheringFuture, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const all: GatheringFuture<[undefined, undefined]> = gather(sleep(1), sleep(2));
+ *   yield* sleep(0.5);
+ *   console.log(all.cancel()); // true: both sleeps are cancelled
+ *   try {
+ *     yield* all;
+ *   } catch (e) {
+ *     console.log(e instanceof CancelledError); // true
+ *   }
+ * }, { clock: "virtual" });
+ * ```
  */
 export class GatheringFuture<T> extends Future<T> {
   /** @internal */ _children: Future<unknown>[];
@@ -218,7 +332,21 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   return outer;
 }
 
-/** Options of `wait()`. */
+/**
+ * Options of `wait()`.
+ *
+ * @example
+ * ```ts
+ * import { createTask, run, sleep, wait, type WaitOptions } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const options: WaitOptions = { timeout: 1 };
+ *   const slow = createTask(sleep(5));
+ *   const [done, pending] = yield* wait([slow], options);
+ *   console.log(done.size, pending.has(slow)); // 0 true (a timeout cancels nothing)
+ *   slow.cancel();
+ * }, { clock: "virtual" });
+ * ```
+ */
 export interface WaitOptions {
   /** Seconds to wait at most; `null`/absent waits as long as needed. A timeout cancels nothing. */
   timeout?: number | null;
@@ -456,7 +584,24 @@ export function waitFor<T>(aw: AwaitableOrThunk<T>, timeout: number | null): Cor
 
 // --- asCompleted ----------------------------------------------------------------
 
-/** Options of `asCompleted()`. */
+/**
+ * Options of `asCompleted()`.
+ *
+ * @example
+ * ```ts
+ * import { asCompleted, type AsCompletedOptions, run, sleep, TimeoutError } from "@yieldfrom/asyncio";
+ * await run(async () => {
+ *   const options: AsCompletedOptions = { timeout: 2 };
+ *   try {
+ *     for await (const r of asCompleted([sleep(1, "fast"), sleep(5, "slow")], options)) {
+ *       console.log(r); // fast
+ *     }
+ *   } catch (e) {
+ *     console.log(e instanceof TimeoutError); // true: slow missed the deadline
+ *   }
+ * }, { clock: "virtual" });
+ * ```
+ */
 export interface AsCompletedOptions {
   /** Seconds; when they pass, every awaitable not yet handed a result throws `TimeoutError`. */
   timeout?: number | null;

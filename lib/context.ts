@@ -17,6 +17,24 @@ import {
 /**
  * An asynchronous context manager: Python's `__aenter__`/`__aexit__`.
  * Either method may return a plain value, a coroutine or any awaitable.
+ *
+ * @example
+ * ```ts
+ * import { asyncWith, type AsyncContextManager, run } from "@yieldfrom/asyncio";
+ * class Resource implements AsyncContextManager<string> {
+ *   aenter(): string {
+ *     console.log("open");
+ *     return "handle";
+ *   }
+ *   aexit(error: unknown): boolean {
+ *     console.log("close", error === undefined); // close true
+ *     return false; // an error is not swallowed
+ *   }
+ * }
+ * await run(function* () {
+ *   console.log(yield* asyncWith(new Resource(), (handle) => handle.toUpperCase())); // HANDLE
+ * });
+ * ```
  */
 export interface AsyncContextManager<T = unknown> {
   /** Enter: returns (or resolves to) the value the body receives. */
@@ -30,22 +48,66 @@ export interface AsyncContextManager<T = unknown> {
   readonly __aenterType?: T;
 }
 
-/** The body of `asyncWith`: a generator function, an async function or a plain function. */
+/**
+ * The body of `asyncWith`: a generator function, an async function or a plain function.
+ *
+ * @example
+ * ```ts
+ * import { asyncWith, Lock, run, type WithBody } from "@yieldfrom/asyncio";
+ * const body: WithBody<undefined, number> = function* () {
+ *   return 42;
+ * };
+ * await run(function* () {
+ *   console.log(yield* asyncWith(new Lock(), body)); // 42
+ * });
+ * ```
+ */
 export type WithBody<T, R> = (value: T) => Generator<unknown, R, unknown> | PromiseLike<R> | R;
 
-/** What `aenter()` returning `R` gives: a coroutine's return value, a promise's value, or `R`. */
+/**
+ * What `aenter()` returning `R` gives: a coroutine's return value, a promise's value, or `R`.
+ *
+ * @example
+ * ```ts
+ * import type { Coroutine, EnteredValue } from "@yieldfrom/asyncio";
+ * const fromCoroutine: EnteredValue<Coroutine<number>> = 1;
+ * const fromPromise: EnteredValue<Promise<string>> = "a";
+ * const plain: EnteredValue<boolean> = true;
+ * console.log(fromCoroutine, fromPromise, plain); // 1 a true
+ * ```
+ */
 export type EnteredValue<R> = R extends Generator<unknown, infer T, unknown> ? T : Awaited<R>;
 
 /**
  * The value a context manager of type `C` enters with: its declared
  * `AsyncContextManager<T>` type, else what its `aenter()` returns; an
  * `AsyncDisposable` enters as itself.
+ *
+ * @example
+ * ```ts
+ * import { asyncWith, type Entered, Lock, run } from "@yieldfrom/asyncio";
+ * const cm = { aenter: async () => 7, aexit: () => false };
+ * const fromAenter: Entered<typeof cm> = 7; // what aenter() resolves to
+ * const fromLock: Entered<Lock> = undefined; // declared by Lock
+ * await run(async () => {
+ *   console.log(await asyncWith(cm, (n) => n * fromAenter), fromLock); // 49 undefined
+ * });
+ * ```
  */
 export type Entered<C> = C extends { readonly __aenterType?: infer T }
   ? (unknown extends T ? EnteredByAenter<C> : T)
   : EnteredByAenter<C>;
 
-/** `Entered<C>` read from `aenter()`'s return type. */
+/**
+ * `Entered<C>` read from `aenter()`'s return type.
+ *
+ * @example
+ * ```ts
+ * import type { EnteredByAenter } from "@yieldfrom/asyncio";
+ * const value: EnteredByAenter<{ aenter(): Promise<string>; aexit(): void }> = "entered";
+ * console.log(value); // entered
+ * ```
+ */
 export type EnteredByAenter<C> = C extends { aenter(): infer R } ? EnteredValue<R> : C;
 
 // aenter/aexit run in the calling task's context, like the body: an async

@@ -20,7 +20,23 @@ import {
 import { withStatement } from "./context.ts";
 import { currentTask, type Task, type TaskOptions } from "./tasks.ts";
 
-/** The body of `taskGroup()`: a generator function, an async function or a plain function. */
+/**
+ * The body of `taskGroup()`: a generator function, an async function or a
+ * plain function, given the `TaskGroup`.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep, taskGroup, type TaskGroupBody } from "@yieldfrom/asyncio";
+ * const body: TaskGroupBody<number> = (tg) => {
+ *   tg.createTask(sleep(1));
+ *   tg.createTask(sleep(2));
+ *   return 2;
+ * };
+ * await run(function* () {
+ *   console.log(yield* taskGroup(body), "tasks done"); // 2 tasks done (after 2 seconds)
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type TaskGroupBody<R> = (
   tg: TaskGroup,
 ) => Generator<unknown, R, unknown> | PromiseLike<R> | R;

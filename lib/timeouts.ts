@@ -22,7 +22,22 @@ function pyFloat(x: number): string {
 
 type TimeoutState = "created" | "active" | "expiring" | "expired" | "finished";
 
-/** The body of `timeout()`/`timeoutAt()`: a generator function, an async function or a plain function. */
+/**
+ * The body of `timeout()`/`timeoutAt()`: a generator function, an async
+ * function or a plain function, given the `Timeout`.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep, timeout, type TimeoutBody } from "@yieldfrom/asyncio";
+ * const body: TimeoutBody<string> = function* (cm) {
+ *   yield* sleep(1);
+ *   return cm.expired() ? "late" : "in time";
+ * };
+ * await run(function* () {
+ *   console.log(yield* timeout(5, body)); // in time
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type TimeoutBody<R> = (cm: Timeout) => Generator<unknown, R, unknown> | PromiseLike<R> | R;
 
 /**
