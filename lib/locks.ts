@@ -19,7 +19,7 @@ import type { Future } from "./futures.ts";
 import { type Coro, type Coroutine, coroutine, lightCoroutine } from "./coroutines.ts";
 import type { EventLoop } from "./loop.ts";
 import { Deque } from "./deque.ts";
-import { boundLoop, noLiveWaiter, WaiterCoro, wakeUp } from "./waiters.ts";
+import { addWaiter, boundLoop, noLiveWaiter, WaiterCoro, wakeUp } from "./waiters.ts";
 
 /** @internal `[locked, waiters:2]`: the bracketed part of a primitive's repr. */
 function withWaiters(extra: string, waiters: Deque<unknown> | null): string {
@@ -67,10 +67,7 @@ class LockAcquire extends WaiterCoro<true> {
   }
 
   override _makeWaiter(): Future<true> {
-    const lock = this._lock;
-    const fut = boundLoop(lock).createFuture<true>();
-    (lock._waiters ??= new Deque()).push(fut);
-    return fut;
+    return addWaiter(this._lock);
   }
 
   override _unregister(fut: Future<true>): void {
@@ -253,10 +250,7 @@ class EventWait extends WaiterCoro<true> {
   }
 
   override _makeWaiter(): Future<true> {
-    const event = this._event;
-    const fut = boundLoop(event).createFuture<true>();
-    (event._waiters ??= new Deque()).push(fut);
-    return fut;
+    return addWaiter(this._event);
   }
 
   override _unregister(fut: Future<true>): void {
@@ -547,10 +541,7 @@ class SemaphoreAcquire extends WaiterCoro<true> {
   }
 
   override _makeWaiter(): Future<true> {
-    const sem = this._sem;
-    const fut = boundLoop(sem).createFuture<true>();
-    (sem._waiters ??= new Deque()).push(fut);
-    return fut;
+    return addWaiter(this._sem);
   }
 
   override _unregister(fut: Future<true>): void {

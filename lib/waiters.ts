@@ -14,7 +14,7 @@ import { _getRunningLoop } from "./events.ts";
 import { type Future, iterReturn } from "./futures.ts";
 import { LightCoro } from "./coroutines.ts";
 import type { EventLoop } from "./loop.ts";
-import type { Deque } from "./deque.ts";
+import { Deque } from "./deque.ts";
 
 /**
  * @internal Bind `obj` to the running loop the first time it needs one, and
@@ -37,6 +37,23 @@ export function boundLoop(obj: { _loop: EventLoop | null; [REPR](): string }): E
     );
   }
   return loop;
+}
+
+/** @internal What waits in line on a primitive: a future per waiting task. */
+export interface HasWaiters<T> {
+  _loop: EventLoop | null;
+  _waiters: Deque<Future<T>> | null;
+  [REPR](): string;
+}
+
+/**
+ * @internal A new waiter future on `owner`'s loop, put at the end of its
+ * line (made on first use).
+ */
+export function addWaiter<T>(owner: HasWaiters<T>): Future<T> {
+  const fut = boundLoop(owner).createFuture<T>();
+  (owner._waiters ??= new Deque()).push(fut);
+  return fut;
 }
 
 /** @internal Whether every waiter (if any) was cancelled: nobody is in line. */
