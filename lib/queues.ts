@@ -521,8 +521,30 @@ function siftUp<T>(heap: T[], pos: number, compare: Comparator<T>): void {
  * ```
  */
 export class LifoQueue<T = unknown> extends Queue<T> {
-  /** @internal The last in, from the back of the deque. */
+  /** @internal */ declare _stack: T[];
+
+  /** @internal */
+  override _init(): void {
+    this._stack = [];
+  }
+
+  /** @internal */
+  override _put(item: T): void {
+    this._stack.push(item);
+  }
+
+  /** @internal */
   override _get(): T {
-    return this._queue.pop() as T;
+    return this._stack.pop()!;
+  }
+
+  /** @internal */
+  override _items(): T[] {
+    return this._stack.slice();
+  }
+
+  /** The number of items in the queue. */
+  override qsize(): number {
+    return this._stack.length;
   }
 }
