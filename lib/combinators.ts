@@ -7,46 +7,144 @@
 
 import { CancelledError, TimeoutError, ValueError } from "./errors.ts";
 import { describe } from "./format_helpers.ts";
+import { checkSeconds, LIMIT } from "./seconds.ts";
 import { getEventLoop, getRunningLoop } from "./events.ts";
 import { CANCELLED, EXCEPTION, Future, PENDING } from "./futures.ts";
 import {
   type AwaitableOrThunk,
-  awaitResult,
-  callIn,
   type Coro,
   type Coroutine,
   coroutine,
-  currentDriver,
   isGeneratorLike,
   isThenable,
-  wrap,
+  toCoroutine,
 } from "./coroutines.ts";
 import { ensureFuture } from "./tasks.ts";
 import type { AbstractEventLoop } from "./events.ts";
 import type { TimerHandle } from "./handles.ts";
+import { Queue } from "./queues.ts";
 
-/** `wait()` returns when any future finishes or is cancelled. */
+/**
+ * `wait()` returns when any future finishes or is cancelled.
+ *
+ * @example
+ * ```ts
+ * import { createTask, FIRST_COMPLETED, run, sleep, wait } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const fast = createTask(sleep(1)), slow = createTask(sleep(2));
+ *   const [done, pending] = yield* wait([fast, slow], { returnWhen: FIRST_COMPLETED });
+ *   console.log(done.has(fast), pending.has(slow)); // true true
+ *   slow.cancel();
+ * }, { clock: "virtual" });
+ * ```
+ */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
-/** `wait()` returns when any future fails (or all finish). */
+
+/**
+ * `wait()` returns when any future fails (or all finish).
+ *
+ * @example
+ * ```ts
+ * import { createTask, FIRST_EXCEPTION, run, sleep, wait } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const failing = createTask(function* () {
+ *     yield* sleep(1);
+ *     throw new Error("boom");
+ *   });
+ *   const slow = createTask(sleep(5));
+ *   const [done, pending] = yield* wait([failing, slow], { returnWhen: FIRST_EXCEPTION });
+ *   console.log(done.has(failing), pending.has(slow), (failing.exception() as Error).message);
+ *   // true true boom
+ *   slow.cancel();
+ * }, { clock: "virtual" });
+ * ```
+ */
 export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
-/** `wait()` returns when all futures finish (the default). */
+
+/**
+ * `wait()` returns when all futures finish (the default).
+ *
+ * @example
+ * ```ts
+ * import { ALL_COMPLETED, createTask, run, sleep, wait } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const tasks = [createTask(sleep(1)), createTask(sleep(2))];
+ *   const [done, pending] = yield* wait(tasks, { returnWhen: ALL_COMPLETED });
+ *   console.log(done.size, pending.size); // 2 0
+ * }, { clock: "virtual" });
+ * ```
+ */
 export const ALL_COMPLETED = "ALL_COMPLETED";
 
-/** When `wait()` returns. */
+/**
+ * When `wait()` returns.
+ *
+ * @example
+ * ```ts
+ * import { createTask, FIRST_COMPLETED, type ReturnWhen, run, sleep, wait } from "@yieldfrom/asyncio";
+ * function* firstOf(returnWhen: ReturnWhen) {
+ *   const tasks = [createTask(sleep(1, "a")), createTask(sleep(2, "b"))];
+ *   const [done] = yield* wait(tasks, { returnWhen });
+ *   for (const t of tasks) t.cancel();
+ *   return [...done].map((t) => t.result());
+ * }
+ * await run(function* () {
+ *   console.log(yield* firstOf(FIRST_COMPLETED)); // [ "a" ]
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
 
-/** Options of `gather()`. */
+/**
+ * Options of `gather()`.
+ *
+ * @example
+ * ```ts
+ * import { createTask, gather, type GatherOptions, run } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const options: GatherOptions = { returnExceptions: true };
+ *   const failing = createTask(function* () {
+ *     throw new Error("boom");
+ *   });
+ *   const [result] = yield* gather([failing], options);
+ *   console.log((result as Error).message); // boom
+ * });
+ * ```
+ */
 export interface GatherOptions {
   /** Put exceptions (and `CancelledError`s) in the results instead of throwing the first one. */
   returnExceptions?: boolean;
 }
 
-/** The results of `gather()` for a tuple of awaitables. */
+/**
+ * The results of `gather()` for a tuple of awaitables.
+ *
+ * @example
+ * ```ts
+ * import { gather, type GatherResults, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const results: GatherResults<[number, string]> = yield* gather(sleep(1, 1), sleep(1, "a"));
+ *   console.log(results); // [ 1, "a" ]
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type GatherResults<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: Awaited<T[K]>;
 };
 
-/** A tuple of awaitables whose results have the types of `T`. */
+/**
+ * A tuple of awaitables whose results have the types of `T`.
+ *
+ * @example
+ * ```ts
+ * import { type AwaitablesOf, gather, run, sleep } from "@yieldfrom/asyncio";
+ * const inputs: AwaitablesOf<[number, string]> = [sleep(1, 1), () => sleep(1, "a")];
+ * await run(function* () {
+ *   const [n, s] = yield* gather(...inputs);
+ *   console.log(n + 1, s.toUpperCase()); // 2 A
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type AwaitablesOf<T extends readonly unknown[]> = { [K in keyof T]: AwaitableOrThunk<T[K]> };
 
 /**
@@ -54,6 +152,21 @@ export type AwaitablesOf<T extends readonly unknown[]> = { [K in keyof T]: Await
  * that is not done yet.
  *
  * @typeParam T The results array.
+ *
+ * @example
+ * ```ts
+ * import { CancelledError, gather, GatheringFuture, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const all: GatheringFuture<[undefined, undefined]> = gather(sleep(1), sleep(2));
+ *   yield* sleep(0.5);
+ *   console.log(all.cancel()); // true: both sleeps are cancelled
+ *   try {
+ *     yield* all;
+ *   } catch (e) {
+ *     console.log(e instanceof CancelledError); // true
+ *   }
+ * }, { clock: "virtual" });
+ * ```
  */
 export class GatheringFuture<T> extends Future<T> {
   /** @internal */ _children: Future<unknown>[];
@@ -219,7 +332,21 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   return outer;
 }
 
-/** Options of `wait()`. */
+/**
+ * Options of `wait()`.
+ *
+ * @example
+ * ```ts
+ * import { createTask, run, sleep, wait, type WaitOptions } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const options: WaitOptions = { timeout: 1 };
+ *   const slow = createTask(sleep(5));
+ *   const [done, pending] = yield* wait([slow], options);
+ *   console.log(done.size, pending.has(slow)); // 0 true (a timeout cancels nothing)
+ *   slow.cancel();
+ * }, { clock: "virtual" });
+ * ```
+ */
 export interface WaitOptions {
   /** Seconds to wait at most; `null`/absent waits as long as needed. A timeout cancels nothing. */
   timeout?: number | null;
@@ -275,8 +402,9 @@ const waitCoro = coroutine(function* wait<T>(
  * @param aws A non-empty array (or iterable) of awaitables.
  * @param options `timeout` in seconds and `returnWhen`.
  * @returns A coroutine of `[done, pending]`.
- * @throws {TypeError} When given a single future or coroutine instead of a list.
- * @throws {ValueError} When the list is empty or `returnWhen` is unknown.
+ * @throws {TypeError} When given a single future or coroutine instead of a list, or a
+ * `timeout` that is not a number.
+ * @throws {ValueError} When the list is empty, `returnWhen` is unknown or `timeout` is NaN.
  *
  * @example
  * ```ts
@@ -294,18 +422,7 @@ export function wait<T>(
   aws: Iterable<AwaitableOrThunk<T>>,
   options?: WaitOptions,
 ): Coroutine<[Set<Future<T>>, Set<Future<T>>]> {
-  if (aws instanceof Future || isGeneratorLike(aws)) {
-    throw new TypeError(
-      `wait(): expected a list of futures, not ${describe(aws)}; pass an array: wait([task])`,
-    );
-  }
-  if (
-    typeof aws !== "object" || aws === null ||
-    typeof (aws as Iterable<unknown>)[Symbol.iterator] !== "function"
-  ) {
-    throw new TypeError(`wait(): expected an array of awaitables, got ${describe(aws)}`);
-  }
-  const list = [...aws];
+  const list = listOf(aws, "wait", "futures");
   if (list.length === 0) {
     throw new ValueError("wait(): the set of tasks/futures is empty; pass at least one");
   }
@@ -318,16 +435,30 @@ export function wait<T>(
         `FIRST_EXCEPTION or ALL_COMPLETED`,
     );
   }
-  const timeout = options?.timeout ?? null;
-  if (timeout !== null && (typeof timeout !== "number" || Number.isNaN(timeout))) {
-    throw new TypeError(
-      `wait(): timeout must be a number of seconds or null, got ${describe(timeout)}`,
-    );
-  }
+  const timeout = checkSeconds(options?.timeout, "wait()", "timeout", LIMIT);
   return waitCoro(list, timeout, returnWhen);
 }
 
 // --- shared checks --------------------------------------------------------------
+
+/**
+ * The awaitables of `wait(aws)`/`asCompleted(aws)` as an array: a single
+ * future or coroutine, or anything not iterable, is a TypeError.
+ */
+function listOf<T>(aws: Iterable<T>, fn: string, items: string): T[] {
+  if (aws instanceof Future || isGeneratorLike(aws)) {
+    throw new TypeError(
+      `${fn}(): expected a list of ${items}, not ${describe(aws)}; pass an array: ${fn}([task])`,
+    );
+  }
+  if (
+    typeof aws !== "object" || aws === null ||
+    typeof (aws as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(`${fn}(): expected an array of awaitables, got ${describe(aws)}`);
+  }
+  return [...aws];
+}
 
 /** @internal Throw a TypeError unless `aw` is something a task can wait for. */
 export function checkAwaitable(aw: unknown, where: string): void {
@@ -338,30 +469,6 @@ export function checkAwaitable(aw: unknown, where: string): void {
     `${where}: expected an awaitable (a coroutine, Future, Task or Promise, or a function ` +
       `returning one), got ${describe(aw)}`,
   );
-}
-
-/** @internal Check a number of seconds that may be `null` (no limit); `undefined` counts as `null`. */
-export function checkSeconds(value: unknown, where: string, what: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `${where}: ${what} must be a number of seconds or null, got ${describe(value)}`,
-    );
-  }
-  if (Number.isNaN(value)) {
-    throw new ValueError(`${where}: ${what} is NaN; check the arithmetic that produced it`);
-  }
-  return value;
-}
-
-/** Wait for `aw` inside the current task (Python's plain `await aw`). */
-function* awaitHere(aw: unknown, loop: AbstractEventLoop): Coro<unknown> {
-  if (isGeneratorLike(aw)) return yield* aw;
-  if (aw instanceof Future) return yield* aw;
-  if (typeof aw === "function") {
-    return yield* awaitResult(callIn(currentDriver(), aw as () => unknown, undefined, []));
-  }
-  return yield* wrap(aw as PromiseLike<unknown>, loop);
 }
 
 // --- waitFor --------------------------------------------------------------------
@@ -394,7 +501,8 @@ const waitForCoro = coroutine(function* waitFor<T>(
   timeout: number | null,
 ): Coro<T> {
   const loop = getRunningLoop();
-  if (timeout === null) return (yield* awaitHere(aw, loop)) as T;
+  // Python's plain `await aw`, in this task.
+  if (timeout === null) return (yield* toCoroutine(aw, "waitFor()")) as T;
 
   if (timeout <= 0) {
     const fut = ensureFuture(aw, { loop });
@@ -470,20 +578,37 @@ const waitForCoro = coroutine(function* waitFor<T>(
  */
 export function waitFor<T>(aw: AwaitableOrThunk<T>, timeout: number | null): Coroutine<T> {
   checkAwaitable(aw, "waitFor()");
-  const t = checkSeconds(timeout, "waitFor()", "timeout");
+  const t = checkSeconds(timeout, "waitFor()", "timeout", LIMIT);
   return waitForCoro(aw, t);
 }
 
 // --- asCompleted ----------------------------------------------------------------
 
-/** Options of `asCompleted()`. */
+/**
+ * Options of `asCompleted()`.
+ *
+ * @example
+ * ```ts
+ * import { asCompleted, type AsCompletedOptions, run, sleep, TimeoutError } from "@yieldfrom/asyncio";
+ * await run(async () => {
+ *   const options: AsCompletedOptions = { timeout: 2 };
+ *   try {
+ *     for await (const r of asCompleted([sleep(1, "fast"), sleep(5, "slow")], options)) {
+ *       console.log(r); // fast
+ *     }
+ *   } catch (e) {
+ *     console.log(e instanceof TimeoutError); // true: slow missed the deadline
+ *   }
+ * }, { clock: "virtual" });
+ * ```
+ */
 export interface AsCompletedOptions {
   /** Seconds; when they pass, every awaitable not yet handed a result throws `TimeoutError`. */
   timeout?: number | null;
 }
 
 const waitForOneCoro = coroutine(function* waitForOne<T>(ac: AsCompleted<T>): Coro<T> {
-  const f = yield* ac._get();
+  const f = yield* ac._done.get();
   if (f === null) throw new TimeoutError(); // a dummy from the timeout
   return f.result();
 });
@@ -496,14 +621,21 @@ const waitForOneCoro = coroutine(function* waitForOne<T>(ac: AsCompleted<T>): Co
  * inputs.
  *
  * @typeParam T The type of the results.
+ *
+ * @example
+ * ```ts
+ * import { asCompleted, type AsCompleted, run, sleep } from "@yieldfrom/asyncio";
+ * await run(function* () {
+ *   const results: AsCompleted<string> = asCompleted([sleep(2, "b"), sleep(1, "a")]);
+ *   const [first, second] = results; // two distinct inputs: two awaitables
+ *   console.log(yield* first, yield* second); // a b
+ * }, { clock: "virtual" });
+ * ```
  */
 export class AsCompleted<T> implements Iterable<Coroutine<T>>, AsyncIterable<T> {
   /** @internal Futures not completed yet. */ _todo: Set<Future<T>>;
-  /** @internal Completed futures (`null`: the timeout passed), in order. */
-  _done: (Future<T> | null)[] = [];
-  /** @internal */ _doneHead = 0;
-  /** @internal Futures of coroutines waiting for `_done` to fill. */
-  _getters: Future<void>[] = [];
+  /** @internal Completed futures in order, `null` for each one the timeout passed. */
+  _done: Queue<Future<T> | null> = new Queue();
   /** @internal */ _total: number;
   /** @internal How many awaitables were handed out. */ _taken = 0;
   /** @internal */ _timeoutHandle: TimerHandle | null = null;
@@ -522,10 +654,10 @@ export class AsCompleted<T> implements Iterable<Coroutine<T>>, AsyncIterable<T> 
     this._todo = todo;
     this._total = todo.size;
     this._onCompletion = (f: Future<T>): void => {
-      if (this._todo.size === 0) return; // the timeout was here first
-      this._todo.delete(f);
-      this._put(f);
-      if (this._todo.size === 0) this._timeoutHandle?.cancel();
+      if (todo.size === 0) return; // the timeout was here first
+      todo.delete(f);
+      this._done.putNowait(f);
+      if (todo.size === 0) this._timeoutHandle?.cancel();
     };
     for (const f of todo) f.addDoneCallback(this._onCompletion);
     if (todo.size > 0 && timeout !== null) {
@@ -537,51 +669,9 @@ export class AsCompleted<T> implements Iterable<Coroutine<T>>, AsyncIterable<T> 
   _onTimeout(): void {
     for (const f of this._todo) {
       f.removeDoneCallback(this._onCompletion);
-      this._put(null);
+      this._done.putNowait(null);
     }
     this._todo.clear();
-  }
-
-  /** @internal Python's `Queue.put_nowait`. */
-  _put(f: Future<T> | null): void {
-    this._done.push(f);
-    this._wakeupNext();
-  }
-
-  /** @internal Wake the first getter still waiting. */
-  _wakeupNext(): void {
-    const getters = this._getters;
-    while (getters.length > 0) {
-      const g = getters.shift()!;
-      if (!g.done()) {
-        g._setResult(undefined);
-        break;
-      }
-    }
-  }
-
-  /** @internal Python's `Queue.get`. */
-  *_get(): Coro<Future<T> | null> {
-    while (this._doneHead === this._done.length) {
-      const getter = getEventLoop().createFuture<void>();
-      this._getters.push(getter);
-      try {
-        yield* getter;
-      } catch (e) {
-        getter.cancel();
-        const i = this._getters.indexOf(getter);
-        if (i >= 0) this._getters.splice(i, 1);
-        if (this._doneHead < this._done.length && !getter.cancelled()) this._wakeupNext();
-        throw e;
-      }
-    }
-    const f = this._done[this._doneHead];
-    this._done[this._doneHead++] = undefined!;
-    if (this._doneHead === this._done.length) {
-      this._done.length = 0;
-      this._doneHead = 0;
-    }
-    return f;
   }
 
   /** The awaitables, one per distinct input: the first gives the first result to complete. */
@@ -634,7 +724,9 @@ export class AsCompleted<T> implements Iterable<Coroutine<T>>, AsyncIterable<T> 
  * @param aws An array (or iterable) of awaitables.
  * @param options `timeout` in seconds, or `null` (the default) for none.
  * @returns An iterable and async iterable of the results in completion order.
- * @throws {TypeError} When given a single future or coroutine instead of a list.
+ * @throws {TypeError} When given a single future or coroutine instead of a list, or a
+ * `timeout` that is not a number.
+ * @throws {ValueError} When `timeout` is NaN.
  *
  * @example
  * ```ts
@@ -664,21 +756,9 @@ export function asCompleted<T>(
   aws: Iterable<AwaitableOrThunk<T>>,
   options?: AsCompletedOptions,
 ): AsCompleted<T> {
-  if (aws instanceof Future || isGeneratorLike(aws)) {
-    throw new TypeError(
-      `asCompleted(): expected a list of awaitables, not ${describe(aws)}; pass an array: ` +
-        `asCompleted([task])`,
-    );
-  }
-  if (
-    typeof aws !== "object" || aws === null ||
-    typeof (aws as Iterable<unknown>)[Symbol.iterator] !== "function"
-  ) {
-    throw new TypeError(`asCompleted(): expected an array of awaitables, got ${describe(aws)}`);
-  }
-  const list = [...aws];
+  const list = listOf(aws, "asCompleted", "awaitables");
   for (let i = 0; i < list.length; i++) checkAwaitable(list[i], `asCompleted(): item ${i}`);
-  const timeout = checkSeconds(options?.timeout, "asCompleted()", "timeout");
+  const timeout = checkSeconds(options?.timeout, "asCompleted()", "timeout", LIMIT);
   return new AsCompleted(list, timeout);
 }
 

@@ -17,6 +17,24 @@ import {
 /**
  * An asynchronous context manager: Python's `__aenter__`/`__aexit__`.
  * Either method may return a plain value, a coroutine or any awaitable.
+ *
+ * @example
+ * ```ts
+ * import { asyncWith, type AsyncContextManager, run } from "@yieldfrom/asyncio";
+ * class Resource implements AsyncContextManager<string> {
+ *   aenter(): string {
+ *     console.log("open");
+ *     return "handle";
+ *   }
+ *   aexit(error: unknown): boolean {
+ *     console.log("close", error === undefined); // close true
+ *     return false; // an error is not swallowed
+ *   }
+ * }
+ * await run(function* () {
+ *   console.log(yield* asyncWith(new Resource(), (handle) => handle.toUpperCase())); // HANDLE
+ * });
+ * ```
  */
 export interface AsyncContextManager<T = unknown> {
   /** Enter: returns (or resolves to) the value the body receives. */
@@ -30,22 +48,66 @@ export interface AsyncContextManager<T = unknown> {
   readonly __aenterType?: T;
 }
 
-/** The body of `asyncWith`: a generator function, an async function or a plain function. */
+/**
+ * The body of `asyncWith`: a generator function, an async function or a plain function.
+ *
+ * @example
+ * ```ts
+ * import { asyncWith, Lock, run, type WithBody } from "@yieldfrom/asyncio";
+ * const body: WithBody<undefined, number> = function* () {
+ *   return 42;
+ * };
+ * await run(function* () {
+ *   console.log(yield* asyncWith(new Lock(), body)); // 42
+ * });
+ * ```
+ */
 export type WithBody<T, R> = (value: T) => Generator<unknown, R, unknown> | PromiseLike<R> | R;
 
-/** What `aenter()` returning `R` gives: a coroutine's return value, a promise's value, or `R`. */
+/**
+ * What `aenter()` returning `R` gives: a coroutine's return value, a promise's value, or `R`.
+ *
+ * @example
+ * ```ts
+ * import type { Coroutine, EnteredValue } from "@yieldfrom/asyncio";
+ * const fromCoroutine: EnteredValue<Coroutine<number>> = 1;
+ * const fromPromise: EnteredValue<Promise<string>> = "a";
+ * const plain: EnteredValue<boolean> = true;
+ * console.log(fromCoroutine, fromPromise, plain); // 1 a true
+ * ```
+ */
 export type EnteredValue<R> = R extends Generator<unknown, infer T, unknown> ? T : Awaited<R>;
 
 /**
  * The value a context manager of type `C` enters with: its declared
  * `AsyncContextManager<T>` type, else what its `aenter()` returns; an
  * `AsyncDisposable` enters as itself.
+ *
+ * @example
+ * ```ts
+ * import { asyncWith, type Entered, Lock, run } from "@yieldfrom/asyncio";
+ * const cm = { aenter: async () => 7, aexit: () => false };
+ * const fromAenter: Entered<typeof cm> = 7; // what aenter() resolves to
+ * const fromLock: Entered<Lock> = undefined; // declared by Lock
+ * await run(async () => {
+ *   console.log(await asyncWith(cm, (n) => n * fromAenter), fromLock); // 49 undefined
+ * });
+ * ```
  */
 export type Entered<C> = C extends { readonly __aenterType?: infer T }
   ? (unknown extends T ? EnteredByAenter<C> : T)
   : EnteredByAenter<C>;
 
-/** `Entered<C>` read from `aenter()`'s return type. */
+/**
+ * `Entered<C>` read from `aenter()`'s return type.
+ *
+ * @example
+ * ```ts
+ * import type { EnteredByAenter } from "@yieldfrom/asyncio";
+ * const value: EnteredByAenter<{ aenter(): Promise<string>; aexit(): void }> = "entered";
+ * console.log(value); // entered
+ * ```
+ */
 export type EnteredByAenter<C> = C extends { aenter(): infer R } ? EnteredValue<R> : C;
 
 // aenter/aexit run in the calling task's context, like the body: an async
@@ -70,21 +132,65 @@ function* exit(cm: unknown, error: unknown): Coro<boolean> {
   return false;
 }
 
-const asyncWithCoro = coroutine(function* asyncWith(
-  cm: unknown,
-  body: (value: unknown) => unknown,
-): Coro<unknown> {
-  const value = yield* awaitResult(enter(cm));
-  let result: unknown;
-  try {
-    result = yield* awaitResult(callIn(currentDriver(), body, undefined, [value]));
-  } catch (error) {
-    if (yield* exit(cm, error)) return undefined;
-    throw error;
-  }
-  yield* exit(cm, undefined);
-  return result;
-});
+/**
+ * @internal How one kind of `async with` enters and exits its context
+ * manager `C` (Python's `__aenter__`/`__aexit__`), for {@linkcode withStatement}.
+ * `A` is an argument the statement passes to `enter`.
+ */
+export interface WithHooks<C, A> {
+  /** Enter: the value the body receives (with `awaitEnter`, an awaitable of it). */
+  enter(cm: C, arg: A): unknown;
+  /** Whether `enter` returns something to wait for. */
+  readonly awaitEnter: boolean;
+  /**
+   * Exit, given the body's error or `undefined`: whether to swallow the
+   * error, as a coroutine or at once. An error it throws replaces the body's.
+   */
+  exit(cm: C, error: unknown): boolean | Coro<boolean>;
+}
+
+/**
+ * @internal The `async with` statement, as a generator function named
+ * `name` (decorate it with `coroutine()`): enter `cm`, run `body(value)` in
+ * the calling task's context (an async body is cancelled with the task),
+ * then exit exactly once, whatever happens; a failed enter skips both. An
+ * error the exit swallows makes the statement return `undefined`.
+ * `asyncWith`, `timeout`/`timeoutAt` and `taskGroup` are this statement with
+ * their own hooks.
+ *
+ * @param name The coroutine's name, for reprs.
+ * @param hooks How to enter and exit.
+ * @returns `(cm, arg, body) => coroutine of the body's result`.
+ */
+export function withStatement<C, A>(
+  name: string,
+  hooks: WithHooks<C, A>,
+): (cm: C, arg: A, body: (value: unknown) => unknown) => Coro<unknown> {
+  const { enter, awaitEnter, exit } = hooks;
+  const statement = function* (cm: C, arg: A, body: (value: unknown) => unknown): Coro<unknown> {
+    let value = enter(cm, arg);
+    if (awaitEnter) value = yield* awaitResult(value);
+    let result: unknown;
+    try {
+      result = yield* awaitResult(callIn(currentDriver(), body, undefined, [value]));
+    } catch (error) {
+      const swallow = exit(cm, error);
+      if (swallow === true || (swallow !== false && (yield* swallow))) return undefined;
+      throw error;
+    }
+    const clean = exit(cm, undefined);
+    if (typeof clean !== "boolean") yield* clean;
+    return result;
+  };
+  Object.defineProperty(statement, "name", { value: name });
+  return statement;
+}
+
+const asyncWithCoro = coroutine(withStatement("asyncWith", {
+  enter,
+  awaitEnter: true,
+  exit,
+}));
 
 /**
  * Python's `async with cm as value: body`: enter `cm` (`aenter()`), run
@@ -141,5 +247,5 @@ export function asyncWith<C, R>(
   if (typeof body !== "function") {
     throw new TypeError(`asyncWith(): the body must be a function, got ${describe(body)}`);
   }
-  return asyncWithCoro(cm, body as (value: unknown) => unknown) as Coroutine<R>;
+  return asyncWithCoro(cm, undefined, body as (value: unknown) => unknown) as Coroutine<R>;
 }

@@ -8,6 +8,24 @@
 /** Objects with a Python-style repr implement this method. */
 export const REPR: unique symbol = Symbol.for("yieldfrom.asyncio.repr");
 
+/**
+ * @internal Show the objects of `cls` by their `[REPR]()`: as their
+ * `toString()` and in Deno's console (`Deno.customInspect`).
+ */
+export function inspectable(cls: { prototype: { [REPR](): string } }): void {
+  for (const key of ["toString", Symbol.for("Deno.customInspect")]) {
+    Object.defineProperty(cls.prototype, key, {
+      value: reprMethod,
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
+function reprMethod(this: { [REPR](): string }): string {
+  return this[REPR]();
+}
+
 const MAX_STRING = 60;
 const MAX_ITEMS = 6;
 

@@ -13,50 +13,13 @@
  */
 
 import { BrokenBarrierError, CancelledError, RuntimeError, ValueError } from "./errors.ts";
-import { describe, REPR } from "./format_helpers.ts";
+import { describe, inspectable, REPR } from "./format_helpers.ts";
 import { _getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
-import { type Coro, type Coroutine, coroutine, LightCoro, lightCoroutine } from "./coroutines.ts";
-import { iterReturn } from "./futures.ts";
+import { type Coro, type Coroutine, coroutine, lightCoroutine } from "./coroutines.ts";
 import type { AbstractEventLoop } from "./events.ts";
 import { Deque } from "./deque.ts";
-
-// --- loop binding (CPython's mixins._LoopBoundMixin) --------------------------
-
-/**
- * @internal Bind `obj` to the running loop the first time it needs one, and
- * refuse another loop afterwards.
- */
-export function boundLoop(
-  obj: { _loop: AbstractEventLoop | null; [REPR](): string },
-): AbstractEventLoop {
-  const loop = _getRunningLoop();
-  if (obj._loop === null) obj._loop = loop;
-  if (loop === null) {
-    throw new RuntimeError(
-      `${
-        obj[REPR]()
-      } needs a running event loop to wait: use it in a coroutine run by asyncio.run()`,
-    );
-  }
-  if (loop !== obj._loop) {
-    throw new RuntimeError(
-      `${obj[REPR]()} is bound to a different event loop: make a new one for each loop ` +
-        `(objects used in one run() cannot be used in another)`,
-    );
-  }
-  return loop;
-}
-
-/** @internal Make Deno's console show the Python-style repr. */
-function inspectable(cls: { prototype: object }): void {
-  Object.defineProperty(cls.prototype, Symbol.for("Deno.customInspect"), {
-    value(this: { [REPR](): string }) {
-      return this[REPR]();
-    },
-    configurable: true,
-  });
-}
+import { addWaiter, boundLoop, noLiveWaiter, WaiterCoro, wakeUp } from "./waiters.ts";
 
 /** @internal `[locked, waiters:2]`: the bracketed part of a primitive's repr. */
 function withWaiters(extra: string, waiters: Deque<unknown> | null): string {
@@ -85,82 +48,43 @@ function checkCount(where: string, name: string, value: unknown, min: number): n
 
 // --- Lock ---------------------------------------------------------------------
 
-/**
- * `Lock.acquire()`'s coroutine object, written by hand (a suspended generator
- * frame costs more): CPython 3.13's `Lock.acquire`, step by step.
- */
-class LockAcquire extends LightCoro<true> {
+/** `Lock.acquire()`'s coroutine object: CPython 3.13's `Lock.acquire`. */
+class LockAcquire extends WaiterCoro<true> {
   /** @internal */ _lock: Lock;
-  /** @internal The future waited on; `undefined` before the first step. */
-  _fut: Future<true> | null | undefined = undefined;
 
   constructor(lock: Lock) {
     super();
+    this._fut = undefined;
     this._lock = lock;
   }
 
-  override next(): IteratorResult<unknown, true> {
+  override _fastPath(): true | undefined {
     const lock = this._lock;
-    if (this._fut === undefined) {
-      this._fut = null;
-      // Fair scheduling: jump the queue only when every waiter was cancelled.
-      if (!lock._locked && noLiveWaiter(lock._waiters)) {
-        lock._locked = true;
-        return iterReturn(true);
-      }
-      const fut = boundLoop(lock).createFuture<true>();
-      (lock._waiters ??= new Deque()).push(fut);
-      this._fut = fut;
-      return fut.next();
-    }
-    const fut = this._fut;
-    if (!fut) return iterReturn(true);
-    this._fut = null;
-    lock._waiters!.remove(fut);
-    try {
-      fut.next();
-    } catch (e) {
-      this._cancelled(e);
-      throw e;
-    }
+    // Fair scheduling: jump the queue only when every waiter was cancelled.
+    if (lock._locked || !noLiveWaiter(lock._waiters)) return undefined;
     lock._locked = true;
-    return iterReturn(true);
+    return true;
   }
 
-  override throw(error: unknown): IteratorResult<unknown, true> {
-    const fut = this._fut;
-    if (fut) {
-      this._fut = null;
-      this._lock._waiters!.remove(fut);
-      this._cancelled(error);
-    }
-    throw error;
+  override _makeWaiter(): Future<true> {
+    return addWaiter(this._lock);
   }
 
-  override return(value?: true): IteratorResult<unknown, true> {
-    const fut = this._fut;
-    if (fut) {
-      this._fut = null;
-      this._lock._waiters!.remove(fut);
-    }
-    return iterReturn(value);
+  override _unregister(fut: Future<true>): void {
+    this._lock._waiters!.remove(fut);
   }
 
-  /**
-   * @internal Woken and then cancelled before taking the lock: pass the turn
-   * on, so the next waiter runs (no lost wake-up).
-   */
-  _cancelled(error: unknown): void {
+  override _onError(error: unknown): void {
+    // Woken and then cancelled before taking the lock: pass the turn on, so
+    // the next waiter runs (no lost wake-up).
     if (error instanceof CancelledError && !this._lock._locked) this._lock._wakeUpFirst();
+  }
+
+  override _onWoken(): void {
+    this._lock._locked = true;
   }
 }
 lightCoroutine(LockAcquire, "acquire");
-
-function noLiveWaiter(w: Deque<Future<true>> | null): boolean {
-  if (w === null) return true;
-  for (let i = 0; i < w.length; i++) if (!w.at(i).cancelled()) return false;
-  return true;
-}
 
 const lockEnter = coroutine(
   function* aenter(lock: { acquire(): Coroutine<unknown> }): Coro<undefined> {
@@ -306,64 +230,31 @@ export class Lock extends ContextManagerMixin {
   [REPR](): string {
     return `<Lock [${withWaiters(this._locked ? "locked" : "unlocked", this._waiters)}]>`;
   }
-
-  /** The repr. */
-  override toString(): string {
-    return this[REPR]();
-  }
 }
 inspectable(Lock);
 
 // --- Event --------------------------------------------------------------------
 
-/**
- * `Event.wait()`'s coroutine object, written by hand: a waiting task keeps
- * this small object and one future, not a suspended generator frame.
- */
-class EventWait extends LightCoro<true> {
+/** `Event.wait()`'s coroutine object: CPython's `Event.wait`. */
+class EventWait extends WaiterCoro<true> {
   /** @internal */ _event: Event;
-  /** @internal The future waited on; `undefined` before the first step. */
-  _fut: Future<true> | null | undefined = undefined;
 
   constructor(event: Event) {
     super();
+    this._fut = undefined;
     this._event = event;
   }
 
-  override next(): IteratorResult<unknown, true> {
-    if (this._fut === undefined) {
-      this._fut = null;
-      const event = this._event;
-      if (event._value) return iterReturn(true);
-      const fut = boundLoop(event).createFuture<true>();
-      (event._waiters ??= new Deque()).push(fut);
-      this._fut = fut;
-      return fut.next();
-    }
-    const fut = this._fut;
-    if (!fut) return iterReturn(true);
-    this._finally();
-    fut.next();
-    return iterReturn(true);
+  override _fastPath(): true | undefined {
+    return this._event._value ? true : undefined;
   }
 
-  override throw(error: unknown): IteratorResult<unknown, true> {
-    this._finally();
-    throw error;
+  override _makeWaiter(): Future<true> {
+    return addWaiter(this._event);
   }
 
-  override return(value?: true): IteratorResult<unknown, true> {
-    this._finally();
-    return iterReturn(value);
-  }
-
-  /** @internal Python's `finally: self._waiters.remove(fut)`. */
-  _finally(): void {
-    const fut = this._fut;
-    if (fut) {
-      this._fut = null;
-      this._event._waiters!.remove(fut);
-    }
+  override _unregister(fut: Future<true>): void {
+    this._event._waiters!.remove(fut);
   }
 }
 lightCoroutine(EventWait, "wait");
@@ -405,12 +296,7 @@ export class Event {
   set(): void {
     if (this._value) return;
     this._value = true;
-    const w = this._waiters;
-    if (w === null) return;
-    for (let i = 0; i < w.length; i++) {
-      const fut = w.at(i);
-      if (!fut.done()) fut._setResult(true);
-    }
+    wakeUp(this._waiters, Infinity, true);
   }
 
   /** Reset the flag: later `wait()` calls block until the next `set()`. */
@@ -430,11 +316,6 @@ export class Event {
   /** Python's repr: `<Event [unset, waiters:2]>`. */
   [REPR](): string {
     return `<Event [${withWaiters(this._value ? "set" : "unset", this._waiters)}]>`;
-  }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
   }
 }
 inspectable(Event);
@@ -618,15 +499,7 @@ export class Condition extends ContextManagerMixin {
 
   /** @internal */
   _notify(n: number): void {
-    const w = this._waiters;
-    let woken = 0;
-    for (let i = 0; i < w.length && woken < n; i++) {
-      const fut = w.at(i);
-      if (!fut.done()) {
-        woken++;
-        fut._setResult(false);
-      }
-    }
+    wakeUp(this._waiters, n, false);
   }
 
   /**
@@ -644,42 +517,51 @@ export class Condition extends ContextManagerMixin {
       withWaiters(this._lock.locked() ? "locked" : "unlocked", this._waiters)
     }]>`;
   }
-
-  /** The repr. */
-  override toString(): string {
-    return this[REPR]();
-  }
 }
 inspectable(Condition);
 
 // --- Semaphore ----------------------------------------------------------------
 
-const semaphoreAcquire = coroutine(function* acquire(sem: Semaphore): Coro<true> {
-  if (!sem.locked()) {
+/** `Semaphore.acquire()`'s coroutine object: CPython 3.13's `Semaphore.acquire`. */
+class SemaphoreAcquire extends WaiterCoro<true> {
+  /** @internal */ _sem: Semaphore;
+
+  constructor(sem: Semaphore) {
+    super();
+    this._fut = undefined;
+    this._sem = sem;
+  }
+
+  override _fastPath(): true | undefined {
+    const sem = this._sem;
     // FIFO: take it at once only when nobody is waiting.
+    if (sem.locked()) return undefined;
     sem._value--;
     return true;
   }
-  const fut = boundLoop(sem).createFuture<true>();
-  (sem._waiters ??= new Deque()).push(fut);
-  try {
-    try {
-      yield* fut;
-    } finally {
-      sem._waiters.remove(fut);
-    }
-  } catch (e) {
+
+  override _makeWaiter(): Future<true> {
+    return addWaiter(this._sem);
+  }
+
+  override _unregister(fut: Future<true>): void {
+    this._sem._waiters!.remove(fut);
+  }
+
+  override _onError(error: unknown, fut: Future<true>): void {
     // Woken by release() but cancelled before returning: give the unit back.
-    if (e instanceof CancelledError && fut.done() && !fut.cancelled()) sem._value++;
-    throw e;
-  } finally {
+    if (error instanceof CancelledError && fut.done() && !fut.cancelled()) this._sem._value++;
+  }
+
+  override _finally(): void {
     // Waiters that arrived meanwhile had to queue: wake as many as allowed.
+    const sem = this._sem;
     while (sem._value > 0) {
       if (!sem._wakeUpNext()) break;
     }
   }
-  return true;
-});
+}
+lightCoroutine(SemaphoreAcquire, "acquire");
 
 /**
  * A semaphore (Python's `asyncio.Semaphore`): a counter that `acquire()`
@@ -736,7 +618,7 @@ export class Semaphore extends ContextManagerMixin {
    * @returns A coroutine of `true`.
    */
   acquire(): Coroutine<true> {
-    return semaphoreAcquire(this);
+    return new SemaphoreAcquire(this);
   }
 
   /** Increment the counter and wake the first waiter, if any. */
@@ -747,28 +629,15 @@ export class Semaphore extends ContextManagerMixin {
 
   /** @internal Wake the first waiter that is not done. */
   _wakeUpNext(): boolean {
-    const w = this._waiters;
-    if (w === null) return false;
-    for (let i = 0; i < w.length; i++) {
-      const fut = w.at(i);
-      if (!fut.done()) {
-        this._value--;
-        fut._setResult(true);
-        return true;
-      }
-    }
-    return false;
+    if (wakeUp(this._waiters, 1, true) === 0) return false;
+    this._value--;
+    return true;
   }
 
   /** Python's repr: `<Semaphore [unlocked, value:2]>`. */
   [REPR](): string {
     const extra = this.locked() ? "locked" : `unlocked, value:${this._value}`;
     return `<${this.constructor.name} [${withWaiters(extra, this._waiters)}]>`;
-  }
-
-  /** The repr. */
-  override toString(): string {
-    return this[REPR]();
   }
 }
 inspectable(Semaphore);
@@ -864,28 +733,24 @@ const barrierWait = coroutine(function* wait(b: Barrier): Coro<number> {
   }
 });
 
-const barrierReset = coroutine(function* reset(b: Barrier): Coro<void> {
+/** `async with b._cond:` move to the state `next()` gives, and tell every waiter. */
+function* barrierChange(b: Barrier, next: () => BarrierState): Coro<void> {
   yield* b._cond.acquire();
   try {
-    if (b._count > 0) {
-      if (b._state !== RESETTING) b._state = RESETTING;
-    } else {
-      b._state = FILLING;
-    }
+    b._state = next();
     b._cond.notifyAll();
   } finally {
     b._cond.release();
   }
+}
+
+const barrierReset = coroutine(function* reset(b: Barrier): Coro<void> {
+  // Waiters of the current round throw; with none, the barrier just fills again.
+  yield* barrierChange(b, () => (b._count > 0 ? RESETTING : FILLING));
 });
 
 const barrierAbort = coroutine(function* abort(b: Barrier): Coro<void> {
-  yield* b._cond.acquire();
-  try {
-    b._state = BROKEN;
-    b._cond.notifyAll();
-  } finally {
-    b._cond.release();
-  }
+  yield* barrierChange(b, () => BROKEN);
 });
 
 /**
@@ -997,11 +862,6 @@ export class Barrier {
     let extra: string = this._state;
     if (this._state !== BROKEN) extra += `, waiters:${this.nWaiting}/${this._parties}`;
     return `<Barrier [${extra}]>`;
-  }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
   }
 }
 inspectable(Barrier);

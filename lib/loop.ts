@@ -51,6 +51,7 @@ import { ReadyQueue } from "./ready_queue.ts";
 import { TimerHeap } from "./timer_heap.ts";
 import { UnretrievedTracker } from "./unretrieved.ts";
 import { HostBridge } from "./host.ts";
+import { checkSeconds, DURATION, MOMENT } from "./seconds.ts";
 import { ThreadPoolExecutor } from "./executors.ts";
 
 export type { EventLoopOptions, ExceptionContext, ExceptionHandler, Executor };
@@ -155,11 +156,7 @@ export class EventLoop implements AbstractEventLoop {
     this._resolution = CLOCK_RESOLUTION[clock];
     if (options?.debug) this._debug = true;
     const threshold = options?.autojumpThreshold ?? AUTOJUMP_THRESHOLD;
-    if (typeof threshold !== "number" || !(threshold >= 0)) {
-      throw new ValueError(
-        `EventLoop: autojumpThreshold must be a number of seconds >= 0, got ${describe(threshold)}`,
-      );
-    }
+    checkSeconds(threshold, "EventLoop", "autojumpThreshold", DURATION);
     this._autojumpMs = threshold * 1000;
   }
 
@@ -242,7 +239,7 @@ export class EventLoop implements AbstractEventLoop {
    * ```
    */
   callLater(delay: number, callback: Callback, ..._args: unknown[]): TimerHandle {
-    checkTime(delay, "callLater()", "delay");
+    checkSeconds(delay, "callLater()", "delay", MOMENT);
     return this._timer(this.time() + delay, callback, restArgs(arguments, 2), "callLater()");
   }
 
@@ -265,7 +262,7 @@ export class EventLoop implements AbstractEventLoop {
    * ```
    */
   callAt(when: number, callback: Callback, ..._args: unknown[]): TimerHandle {
-    checkTime(when, "callAt()", "when");
+    checkSeconds(when, "callAt()", "when", MOMENT);
     return this._timer(when, callback, restArgs(arguments, 2), "callAt()");
   }
 
@@ -968,13 +965,6 @@ function restArgs(args: IArguments, start: number): unknown[] | null {
   if (n <= 0) return null;
   if (n === 1) return [args[start]];
   return Array.prototype.slice.call(args, start);
-}
-
-function checkTime(value: unknown, where: string, what: string): asserts value is number {
-  if (typeof value !== "number") {
-    throw new TypeError(`${where}: ${what} must be a number of seconds, got ${describe(value)}`);
-  }
-  if (Number.isNaN(value)) throw new ValueError(`${where}: ${what} is NaN`);
 }
 
 _setEventLoopClass(EventLoop);

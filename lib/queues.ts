@@ -7,12 +7,13 @@
  */
 
 import { QueueEmpty, QueueFull, QueueShutDown, ValueError } from "./errors.ts";
-import { describe, REPR, repr } from "./format_helpers.ts";
+import { describe, inspectable, REPR, repr } from "./format_helpers.ts";
 import type { Future } from "./futures.ts";
 import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
 import type { AbstractEventLoop } from "./events.ts";
 import { Deque } from "./deque.ts";
-import { boundLoop, Event } from "./locks.ts";
+import { Event } from "./locks.ts";
+import { boundLoop } from "./waiters.ts";
 
 function shutDownError(where: string): QueueShutDown {
   return new QueueShutDown(
@@ -303,18 +304,8 @@ export class Queue<T = unknown> {
   [REPR](): string {
     return `<${this.constructor.name} ${this._format()}>`;
   }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
-  }
 }
-Object.defineProperty(Queue.prototype, Symbol.for("Deno.customInspect"), {
-  value(this: Queue) {
-    return this[REPR]();
-  },
-  configurable: true,
-});
+inspectable(Queue);
 
 /**
  * How a `PriorityQueue` orders its items: negative when `a` comes first,

@@ -6,23 +6,37 @@
  */
 
 import { CancelledError, ExceptionGroup, KeyboardInterrupt, RuntimeError } from "./errors.ts";
-import { describe, REPR } from "./format_helpers.ts";
+import { describe, inspectable, REPR } from "./format_helpers.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import type { AbstractEventLoop } from "./events.ts";
 import {
   type AwaitableOrThunk,
-  awaitResult,
-  callIn,
   type Coro,
   type Coroutine,
   coroutine,
-  currentDriver,
   isGeneratorLike,
 } from "./coroutines.ts";
+import { withStatement } from "./context.ts";
 import { currentTask, type Task, type TaskOptions } from "./tasks.ts";
 
-/** The body of `taskGroup()`: a generator function, an async function or a plain function. */
+/**
+ * The body of `taskGroup()`: a generator function, an async function or a
+ * plain function, given the `TaskGroup`.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep, taskGroup, type TaskGroupBody } from "@yieldfrom/asyncio";
+ * const body: TaskGroupBody<number> = (tg) => {
+ *   tg.createTask(sleep(1));
+ *   tg.createTask(sleep(2));
+ *   return 2;
+ * };
+ * await run(function* () {
+ *   console.log(yield* taskGroup(body), "tasks done"); // 2 tasks done (after 2 seconds)
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type TaskGroupBody<R> = (
   tg: TaskGroup,
 ) => Generator<unknown, R, unknown> | PromiseLike<R> | R;
@@ -87,11 +101,6 @@ export class TaskGroup {
     if (this._aborting) info += " cancelling";
     else if (this._entered) info += " entered";
     return `<TaskGroup${info}>`;
-  }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
   }
 
   /**
@@ -170,8 +179,8 @@ export class TaskGroup {
     this._entered = true;
   }
 
-  /** @internal Python 3.13's `__aexit__`. */
-  *_exit(exc: unknown, disposing = false): Coro<void> {
+  /** @internal Python 3.13's `__aexit__`; returns `false` (the body's error is never swallowed). */
+  *_exit(exc: unknown, disposing = false): Coro<false> {
     if (!this._entered || this._exiting) {
       throw new RuntimeError(
         `TaskGroup.aexit() called on ${this[REPR]()}, which is not inside its block; exit once, ` +
@@ -231,6 +240,7 @@ export class TaskGroup {
       this._errors = null;
       throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
     }
+    return false;
   }
 
   /** @internal */
@@ -268,6 +278,7 @@ export class TaskGroup {
     }
   };
 }
+inspectable(TaskGroup);
 
 const enterCoro = coroutine(function* aenter(tg: TaskGroup): Coro<TaskGroup> {
   tg._enter();
@@ -275,8 +286,7 @@ const enterCoro = coroutine(function* aenter(tg: TaskGroup): Coro<TaskGroup> {
 });
 
 const exitCoro = coroutine(function* aexit(tg: TaskGroup, error: unknown): Coro<boolean> {
-  yield* tg._exit(error);
-  return false;
+  return yield* tg._exit(error);
 });
 
 const disposeCoro = coroutine(function* dispose(tg: TaskGroup): Coro<void> {
@@ -289,23 +299,15 @@ const disposeCoro = coroutine(function* dispose(tg: TaskGroup): Coro<void> {
   yield* tg._exit(cancelled ? new CancelledError() : undefined, true);
 });
 
-const taskGroupCoro = coroutine(function* taskGroup(
-  body: (tg: TaskGroup) => unknown,
-): Coro<unknown> {
-  const tg = new TaskGroup();
-  tg._enter();
-  let result: unknown;
-  try {
-    result = yield* awaitResult(
-      callIn(currentDriver(), body as (...args: unknown[]) => unknown, undefined, [tg]),
-    );
-  } catch (e) {
-    yield* tg._exit(e);
-    throw e;
-  }
-  yield* tg._exit(undefined);
-  return result;
-});
+// Python's `async with TaskGroup() as tg:`.
+const taskGroupCoro = coroutine(withStatement("taskGroup", {
+  enter(tg: TaskGroup): TaskGroup {
+    tg._enter();
+    return tg;
+  },
+  awaitEnter: false,
+  exit: (tg: TaskGroup, error: unknown): Coro<false> => tg._exit(error),
+}));
 
 /**
  * Run `body(tg)` with a new {@linkcode TaskGroup} (Python's `async with
@@ -353,5 +355,9 @@ export function taskGroup<R>(body: TaskGroupBody<R>): Coroutine<R> {
       `taskGroup(): the body must be a function taking the TaskGroup, got ${describe(body)}`,
     );
   }
-  return taskGroupCoro(body as (tg: TaskGroup) => unknown) as Coroutine<R>;
+  return taskGroupCoro(
+    new TaskGroup(),
+    undefined,
+    body as (value: unknown) => unknown,
+  ) as Coroutine<R>;
 }

@@ -36,6 +36,8 @@ import {
   wrap,
 } from "./coroutines.ts";
 import type { TimerHandle } from "./handles.ts";
+import { checkSeconds } from "./seconds.ts";
+import { WaiterCoro } from "./waiters.ts";
 
 let taskCounter = 0;
 
@@ -747,44 +749,28 @@ function setResultUnlessCancelled<T>(fut: Future<T>, result: T): void {
  * (Python's `asyncio.sleep`): it waits on a future that a timer completes,
  * and the timer is cancelled however the wait ends.
  */
-class Sleep<T> extends LightCoro<T> {
+class Sleep<T> extends WaiterCoro<T> {
   /** @internal */ _delay: number;
   /** @internal */ _result: T;
-  /** @internal */ _started = false;
-  /** @internal */ _fut: Future<T> | null = null;
   /** @internal */ _handle: TimerHandle | null = null;
 
   constructor(delay: number, result: T) {
     super();
+    this._fut = undefined;
     this._delay = delay;
     this._result = result;
   }
 
-  override next(): IteratorResult<unknown, T> {
-    if (!this._started) {
-      this._started = true;
-      const loop = getRunningLoop();
-      const fut = loop.createFuture<T>();
-      this._handle = loop.callLater(this._delay, setResultUnlessCancelled, fut, this._result);
-      this._fut = fut;
-      return fut.next();
-    }
-    this._finally();
-    return this._fut!.next();
+  /** @internal The future a timer completes. */
+  override _makeWaiter(): Future<T> {
+    const loop = getRunningLoop();
+    const fut = loop.createFuture<T>();
+    this._handle = loop.callLater(this._delay, setResultUnlessCancelled, fut, this._result);
+    return fut;
   }
 
-  override throw(error: unknown): IteratorResult<unknown, T> {
-    this._finally();
-    throw error;
-  }
-
-  override return(value?: T): IteratorResult<unknown, T> {
-    this._finally();
-    return iterReturn(value);
-  }
-
-  /** @internal */
-  _finally(): void {
+  /** @internal However the wait ends, the timer goes. */
+  override _unregister(): void {
     this._handle?.cancel();
     this._handle = null;
   }
@@ -834,16 +820,6 @@ lightCoroutine(Sleep0, "sleep");
  * ```
  */
 export function sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
-  if (typeof delay !== "number") {
-    throw new TypeError(
-      `sleep(): delay must be a number of seconds, got ${describe(delay)}`,
-    );
-  }
-  if (!(delay >= 0)) {
-    throw new ValueError(
-      `sleep(): delay must be a number of seconds >= 0, got ${delay}` +
-        (Number.isNaN(delay) ? " (NaN: check the arithmetic that produced it)" : ""),
-    );
-  }
+  checkSeconds(delay, "sleep()", "delay");
   return delay === 0 ? new Sleep0(result as T) : new Sleep(delay, result as T);
 }

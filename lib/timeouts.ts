@@ -7,19 +7,13 @@
  */
 
 import { CancelledError, RuntimeError, TimeoutError } from "./errors.ts";
-import { describe, REPR } from "./format_helpers.ts";
+import { describe, inspectable, REPR } from "./format_helpers.ts";
 import { getRunningLoop } from "./events.ts";
 import type { Handle } from "./handles.ts";
-import {
-  awaitResult,
-  callIn,
-  type Coro,
-  type Coroutine,
-  coroutine,
-  currentDriver,
-} from "./coroutines.ts";
+import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
+import { withStatement } from "./context.ts";
 import { currentTask, type Task } from "./tasks.ts";
-import { checkSeconds } from "./combinators.ts";
+import { checkSeconds, LIMIT } from "./seconds.ts";
 
 /** A float as Python prints it: `2.0`, `1.5`. */
 function pyFloat(x: number): string {
@@ -28,7 +22,22 @@ function pyFloat(x: number): string {
 
 type TimeoutState = "created" | "active" | "expiring" | "expired" | "finished";
 
-/** The body of `timeout()`/`timeoutAt()`: a generator function, an async function or a plain function. */
+/**
+ * The body of `timeout()`/`timeoutAt()`: a generator function, an async
+ * function or a plain function, given the `Timeout`.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep, timeout, type TimeoutBody } from "@yieldfrom/asyncio";
+ * const body: TimeoutBody<string> = function* (cm) {
+ *   yield* sleep(1);
+ *   return cm.expired() ? "late" : "in time";
+ * };
+ * await run(function* () {
+ *   console.log(yield* timeout(5, body)); // in time
+ * }, { clock: "virtual" });
+ * ```
+ */
 export type TimeoutBody<R> = (cm: Timeout) => Generator<unknown, R, unknown> | PromiseLike<R> | R;
 
 /**
@@ -78,7 +87,7 @@ export class Timeout {
    * @param when Loop time (`loop.time()` seconds), or `null`.
    */
   constructor(when: number | null) {
-    this._when = checkSeconds(when, "new Timeout()", "when");
+    this._when = checkSeconds(when, "new Timeout()", "when", LIMIT);
   }
 
   /** The deadline, in loop time (`loop.time()`), or `null` for none. */
@@ -103,7 +112,7 @@ export class Timeout {
         `Cannot change state of ${this._state} Timeout; reschedule() works only before it expires and while its body runs`,
       );
     }
-    const w = checkSeconds(when, "Timeout.reschedule()", "when");
+    const w = checkSeconds(when, "Timeout.reschedule()", "when", LIMIT);
     this._when = w;
     this._handle?.cancel();
     if (w === null) {
@@ -130,11 +139,6 @@ export class Timeout {
       }`;
     }
     return `<Timeout [${this._state}]${info}>`;
-  }
-
-  /** The repr. */
-  toString(): string {
-    return this[REPR]();
   }
 
   /** Enter: start the clock for the current task (Python's `__aenter__`). */
@@ -182,8 +186,11 @@ export class Timeout {
     this.reschedule(this._when);
   }
 
-  /** @internal Throws the TimeoutError when the error is the cancellation this caused. */
-  _exit(error: unknown): void {
+  /**
+   * @internal Throws the TimeoutError when the error is the cancellation
+   * this caused; returns `false` (no error is swallowed).
+   */
+  _exit(error: unknown): false {
     if (this._state !== "active" && this._state !== "expiring") {
       throw new RuntimeError(
         `Timeout.aexit() called on a ${this._state} Timeout; exit once, after aenter()`,
@@ -202,6 +209,7 @@ export class Timeout {
     } else {
       this._state = "finished";
     }
+    return false;
   }
 
   /** @internal */
@@ -211,6 +219,7 @@ export class Timeout {
     this._handle = null;
   };
 }
+inspectable(Timeout);
 
 const enterCoro = coroutine(function* aenter(cm: Timeout): Coro<Timeout> {
   cm._enter();
@@ -218,29 +227,20 @@ const enterCoro = coroutine(function* aenter(cm: Timeout): Coro<Timeout> {
 });
 
 const exitCoro = coroutine(function* aexit(cm: Timeout, error: unknown): Coro<boolean> {
-  cm._exit(error);
-  return false;
+  return cm._exit(error);
 });
 
-const timeoutCoro = coroutine(function* timeout(
-  cm: Timeout,
-  delay: number | null | undefined,
-  body: (cm: Timeout) => unknown,
-): Coro<unknown> {
-  if (delay !== undefined) cm._when = delay === null ? null : getRunningLoop().time() + delay;
-  cm._enter();
-  let result: unknown;
-  try {
-    result = yield* awaitResult(
-      callIn(currentDriver(), body as (...args: unknown[]) => unknown, undefined, [cm]),
-    );
-  } catch (e) {
-    cm._exit(e);
-    throw e;
-  }
-  cm._exit(undefined);
-  return result;
-});
+// Python's `async with timeout(delay) as cm:`. A delay counts from when the
+// body starts (`undefined`: the deadline is `cm`'s already).
+const timeoutCoro = coroutine(withStatement("timeout", {
+  enter(cm: Timeout, delay: number | null | undefined): Timeout {
+    if (delay !== undefined) cm._when = delay === null ? null : getRunningLoop().time() + delay;
+    cm._enter();
+    return cm;
+  },
+  awaitEnter: false,
+  exit: (cm: Timeout, error: unknown): false => cm._exit(error),
+}));
 
 function checkBody(body: unknown, where: string): void {
   if (typeof body !== "function") {
@@ -296,12 +296,12 @@ export function timeout<R>(delay: number | null, body: TimeoutBody<R>): Coroutin
 /** `timeout(delay)`: the `Timeout` context manager (deadline counted from now). */
 export function timeout(delay: number | null): Timeout;
 export function timeout<R>(delay: number | null, body?: TimeoutBody<R>): Coroutine<R> | Timeout {
-  const d = checkSeconds(delay, "timeout()", "delay");
+  const d = checkSeconds(delay, "timeout()", "delay", LIMIT);
   if (body === undefined) {
     return new Timeout(d === null ? null : getRunningLoop().time() + d);
   }
   checkBody(body, "timeout()");
-  return timeoutCoro(new Timeout(null), d, body as (cm: Timeout) => unknown) as Coroutine<R>;
+  return timeoutCoro(new Timeout(null), d, body as (value: unknown) => unknown) as Coroutine<R>;
 }
 
 /**
@@ -314,6 +314,7 @@ export function timeout<R>(delay: number | null, body?: TimeoutBody<R>): Corouti
  * @param body What to run, called with the `Timeout`.
  * @returns A coroutine of the body's result.
  * @throws {TypeError} When `when` is not a number or `body` not a function.
+ * @throws {ValueError} When `when` is NaN.
  *
  * @example
  * ```ts
@@ -332,8 +333,10 @@ export function timeoutAt<R>(when: number | null, body: TimeoutBody<R>): Corouti
 /** `timeoutAt(when)`: the `Timeout` context manager. */
 export function timeoutAt(when: number | null): Timeout;
 export function timeoutAt<R>(when: number | null, body?: TimeoutBody<R>): Coroutine<R> | Timeout {
-  const w = checkSeconds(when, "timeoutAt()", "when");
+  const w = checkSeconds(when, "timeoutAt()", "when", LIMIT);
   if (body === undefined) return new Timeout(w);
   checkBody(body, "timeoutAt()");
-  return timeoutCoro(new Timeout(w), undefined, body as (cm: Timeout) => unknown) as Coroutine<R>;
+  return timeoutCoro(new Timeout(w), undefined, body as (value: unknown) => unknown) as Coroutine<
+    R
+  >;
 }

@@ -20,8 +20,11 @@ import {
   sleep,
   Task,
   ThrownValueError,
+  timeout,
+  timeoutAt,
   ValueError,
   wait,
+  waitFor,
   wrap,
 } from "../mod.ts";
 
@@ -62,14 +65,13 @@ const cases: Case[] = [
     name: "callAt(NaN)",
     call: () => getRunningLoop().callAt(NaN, () => {}),
     error: ValueError,
-    message: /^callAt\(\): when is NaN$/,
+    message: /^callAt\(\): when is NaN; check the arithmetic that produced it$/,
   },
   {
     name: "sleep(NaN)",
     call: () => sleep(NaN),
     error: ValueError,
-    message:
-      /^sleep\(\): delay must be a number of seconds >= 0, got NaN \(NaN: check the arithmetic/,
+    message: /^sleep\(\): delay is NaN; check the arithmetic that produced it$/,
   },
   {
     name: "sleep(-1)",
@@ -82,6 +84,37 @@ const cases: Case[] = [
     call: () => sleep("1" as never),
     error: TypeError,
     message: /^sleep\(\): delay must be a number of seconds, got '1' \(a string\)$/,
+  },
+  // Timeouts and deadlines: the same classes and wording as delays (null means none).
+  {
+    name: "wait([...], { timeout: NaN })",
+    call: () => wait([sleep(0)], { timeout: NaN }),
+    error: ValueError,
+    message: /^wait\(\): timeout is NaN; check the arithmetic that produced it$/,
+  },
+  {
+    name: 'wait([...], { timeout: "1" })',
+    call: () => wait([sleep(0)], { timeout: "1" as never }),
+    error: TypeError,
+    message: /^wait\(\): timeout must be a number of seconds or null, got '1' \(a string\)$/,
+  },
+  {
+    name: "waitFor(aw, NaN)",
+    call: () => waitFor(sleep(0), NaN),
+    error: ValueError,
+    message: /^waitFor\(\): timeout is NaN; check the arithmetic that produced it$/,
+  },
+  {
+    name: 'timeout("1", body)',
+    call: () => timeout("1" as never, () => {}),
+    error: TypeError,
+    message: /^timeout\(\): delay must be a number of seconds or null, got '1' \(a string\)$/,
+  },
+  {
+    name: "timeoutAt(NaN)",
+    call: () => timeoutAt(NaN),
+    error: ValueError,
+    message: /^timeoutAt\(\): when is NaN; check the arithmetic that produced it$/,
   },
   {
     name: "setResult on a done future",
@@ -213,6 +246,30 @@ for (const c of cases) {
     assertEquals(after, "next task ran");
   });
 }
+
+Deno.test("a bad number of seconds is reported from the function it was passed to", async () => {
+  await run(function* () {
+    for (
+      const [call, fn] of [
+        [() => wait([sleep(0)], { timeout: NaN }), "wait"],
+        [() => waitFor(sleep(0), "1" as never), "waitFor"],
+        [() => timeout(NaN), "timeout"],
+      ] as const
+    ) {
+      let caught: unknown;
+      try {
+        call();
+      } catch (e) {
+        caught = e;
+      }
+      // The first frame is the public function, not the shared check.
+      assertMatch(
+        (caught as Error).stack!,
+        new RegExp(`^[^\\n]*\\n {4}at ${fn} \\(file:[^)]*lib/`),
+      );
+    }
+  });
+});
 
 Deno.test('bad input outside a loop: run("x") rejects with a ValueError naming the argument', async () => {
   const caught = await assertRejects(() => run("x" as never), ValueError);

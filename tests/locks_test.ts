@@ -16,13 +16,17 @@ import {
   Event,
   gather,
   getRunningLoop,
+  LifoQueue,
   Lock,
+  PriorityQueue,
   Queue,
   run,
   RuntimeError,
   Semaphore,
   sleep,
   type Task,
+  TaskGroup,
+  Timeout,
   ValueError,
 } from "../mod.ts";
 import { pythonTrace, Trace } from "./_trace.ts";
@@ -1209,4 +1213,34 @@ Deno.test("a primitive used outside a running loop only fails when it must wait"
   assertEquals(gen.next(), { done: true, value: true }); // free: taken at once
   const again = lock.acquire();
   assertThrows(() => again.next(), RuntimeError, "needs a running event loop");
+});
+
+Deno.test("primitives, queues, timeouts and task groups show their repr as a string and in the console", () => {
+  const objects = [
+    new Lock(),
+    new Event(),
+    new Condition(),
+    new Semaphore(2),
+    new BoundedSemaphore(),
+    new Barrier(2),
+    new Queue(),
+    new LifoQueue(),
+    new PriorityQueue(),
+    new Timeout(null),
+    new TaskGroup(),
+  ];
+  assertEquals(objects.map((o) => String(o)), [
+    "<Lock [unlocked]>",
+    "<Event [unset]>",
+    "<Condition [unlocked]>",
+    "<Semaphore [unlocked, value:2]>",
+    "<BoundedSemaphore [unlocked, value:1]>",
+    "<Barrier [filling, waiters:0/2]>",
+    "<Queue maxsize=0>",
+    "<LifoQueue maxsize=0>",
+    "<PriorityQueue maxsize=0>",
+    "<Timeout [created]>",
+    "<TaskGroup>",
+  ]);
+  assertEquals(objects.map((o) => Deno.inspect(o)), objects.map((o) => String(o)));
 });
