@@ -1,0 +1,46 @@
+/**
+ * Sorting divergences by cause. Each known cause has a reason (used by the
+ * expected-failure list) and a test that tells it from the divergence and the
+ * probes of the run (probe.ts); a divergence no known cause explains is new.
+ */
+import type { Divergence, Outcome } from "./compare.ts";
+import type { Style } from "./emit_ts.ts";
+
+/** The known causes of divergence, each with what is wrong. */
+export const CAUSES = {
+  lateCancel: "async body: a cancel() made while the awaited future is completing (cancel() " +
+    "returns true but cannot cancel the future) is not thrown at that await; the body gets the " +
+    "future's outcome and the request waits for a later await",
+  earlyCancel: "async body: a cancel request pending when the body awaits is thrown at that " +
+    "await at once; CPython's step cancels the awaited future (or runs the awaited coroutine " +
+    "to its first suspension) and throws a loop iteration later",
+  gatherReport: "a task cancelled while its awaited gather completes with an exception does " +
+    "not retrieve it: a false 'exception was never retrieved' report for the GatheringFuture",
+} as const;
+
+/** A known cause, or "new". */
+export type Cause = keyof typeof CAUSES | "new";
+
+function onlyExtraGatherReports(d: Divergence): boolean {
+  const extra = d.oursTrace.slice(d.line);
+  const rest = d.pythonTrace.slice(d.line);
+  const isReport = (l: string) => l.startsWith("report GatheringFuture ");
+  return extra.some(isReport) &&
+    rest.every((l) => extra.includes(l)) &&
+    extra.every((l) => rest.includes(l) || isReport(l));
+}
+
+/** The causes that explain a style's divergence (["new"] when none does). */
+export function causes(o: Outcome, style: Style): Cause[] {
+  const d = o.styles[style];
+  if (d === null) return [];
+  if (onlyExtraGatherReports(d)) return ["gatherReport"];
+  const out: Cause[] = [];
+  if (style === "async") {
+    // The generator style of the same program matches (or fails only by
+    // the report), so what differs is the async facade.
+    if (o.probes.async.lateCancel > 0) out.push("lateCancel");
+    if (o.probes.async.earlyCancel > 0) out.push("earlyCancel");
+  }
+  return out.length > 0 ? out : ["new"];
+}
