@@ -14,6 +14,9 @@ export const CAUSES = {
   earlyCancel: "async body: a cancel request pending when the body awaits is thrown at that " +
     "await at once; CPython's step cancels the awaited future (or runs the awaited coroutine " +
     "to its first suspension) and throws a loop iteration later",
+  nestedUncancel: "async body: uncancel() bringing cancelling() to 0 does not drop a cancel " +
+    "request made while a coroutine the body awaits runs (it sits on that coroutine's driver " +
+    "and cancels the task later); 3.13's uncancel drops it",
   gatherReport: "a task cancelled while its awaited gather completes with an exception does " +
     "not retrieve it: a false 'exception was never retrieved' report for the GatheringFuture",
 } as const;
@@ -41,6 +44,7 @@ export function causes(o: Outcome, style: Style): Cause[] {
     // the report), so what differs is the async facade.
     if (o.probes.async.lateCancel > 0) out.push("lateCancel");
     if (o.probes.async.earlyCancel > 0) out.push("earlyCancel");
+    if (o.probes.async.nestedUncancel > 0) out.push("nestedUncancel");
   }
   return out.length > 0 ? out : ["new"];
 }

@@ -14,20 +14,25 @@
  *   task had a pending cancel request (`_mustCancel` when the waiter is
  *   removed): CPython throws `CancelledError` at that await; the body gets
  *   the future's outcome instead.
+ * - "nested uncancel": `uncancel()` brought a task's count to 0 while the
+ *   pending request sat on the driver of a coroutine its async body awaits
+ *   (`_extra.waiters`): 3.13's uncancel drops the request, ours stays there.
  */
 import { Task } from "../../mod.ts";
 
 /** How often each known path was taken since the last `reset()`. */
-export const probes = { earlyCancel: 0, lateCancel: 0 };
+export const probes = { earlyCancel: 0, lateCancel: 0, nestedUncancel: 0 };
 
 /** Zero the counts. */
 export function resetProbes(): void {
   probes.earlyCancel = 0;
   probes.lateCancel = 0;
+  probes.nestedUncancel = 0;
 }
 
 type Watched = {
-  _extra?: unknown;
+  _extra?: { waiters?: Watched[]; awaiter?: unknown };
+  uncancel: (this: Watched) => number;
   _takeMustCancel?: (this: Watched) => unknown;
   _removeAsyncWaiter?: (this: Watched, fut: unknown) => void;
   _mustCancel?: boolean;
@@ -41,6 +46,7 @@ export function installProbes(): boolean {
   const proto = Task.prototype as unknown as Watched;
   const take = proto._takeMustCancel;
   const remove = proto._removeAsyncWaiter;
+  const uncancel = proto.uncancel;
   if (typeof take !== "function" || typeof remove !== "function") return false;
   proto._takeMustCancel = function () {
     const r = take.call(this);
@@ -50,9 +56,16 @@ export function installProbes(): boolean {
   proto._removeAsyncWaiter = function (fut) {
     // (A coroutine awaited from the body that leaves its own cancel request
     // with the task on its way out is Python's rule: not counted.)
-    const nested = (fut as { _extra?: { awaiter?: unknown } })._extra?.awaiter === this;
+    const nested = (fut as Watched)._extra?.awaiter === this;
     if (this._mustCancel === true && !nested) probes.lateCancel++;
     return remove.call(this, fut);
+  };
+  proto.uncancel = function () {
+    const n = uncancel.call(this);
+    if (n === 0 && this._extra?.waiters?.some((w) => w._mustCancel === true)) {
+      probes.nestedUncancel++;
+    }
+    return n;
   };
   installed = true;
   return true;
