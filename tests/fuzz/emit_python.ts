@@ -16,23 +16,37 @@ function item(it: Item): string {
 
 const secs = (d: number | null) => (d === null ? "None" : String(d));
 
+/** What an event or queue statement awaits: the same text in Python and TypeScript. */
+export function primitiveAwait(s: Stmt): string | null {
+  if (s.op === "evWait") return `S.E[${s.ev}].wait()`;
+  if (s.op === "put") return `S.Q[${s.q}].put(${s.id})`;
+  if (s.op === "get") return `S.Q[${s.q}].get()`;
+  return null;
+}
+
 /** Python source of the program (the body of harness.py's batch entry). */
 export function emitPython(p: Program): string {
   const out: string[] = [];
   const line = (indent: number, text: string) => out.push("    ".repeat(indent) + text);
 
-  // `await expr` with its outcome printed; a cancellation is printed and goes on.
-  const outcome = (n: number, s: Stmt, expr: string) => {
-    const l = JSON.stringify(label(s));
-    line(n, "try:");
-    line(n + 1, `r = await ${expr}`);
+  // After the `try:` of a statement: print a cancellation and re-raise it,
+  // print any other error, print `ok` when it went through.
+  const outcomeTail = (n: number, l: string, ok: string) => {
     line(n, "except CancelledError:");
     line(n + 1, `S.P(${l}, "cancelled")`);
     line(n + 1, "raise");
     line(n, "except Exception as e:");
     line(n + 1, `S.P(${l}, "!!", fmt(e))`);
     line(n, "else:");
-    line(n + 1, `S.P(${l}, "->", fmt(r))`);
+    line(n + 1, ok);
+  };
+
+  // `await expr` with its outcome printed.
+  const outcome = (n: number, s: Stmt, expr: string) => {
+    const l = JSON.stringify(label(s));
+    line(n, "try:");
+    line(n + 1, `r = await ${expr}`);
+    outcomeTail(n, l, `S.P(${l}, "->", fmt(r))`);
   };
 
   // `async with cm:` around a body, with its outcome printed.
@@ -41,13 +55,7 @@ export function emitPython(p: Program): string {
     line(n, "try:");
     line(n + 1, `async with ${cm}:`);
     body(n + 2, s.body, s.op === "group" ? [...tgs, s.id] : tgs);
-    line(n, "except CancelledError:");
-    line(n + 1, `S.P(${l}, "cancelled")`);
-    line(n + 1, "raise");
-    line(n, "except Exception as e:");
-    line(n + 1, `S.P(${l}, "!!", fmt(e))`);
-    line(n, "else:");
-    line(n + 1, `S.P(${l}, "done")`);
+    outcomeTail(n, l, `S.P(${l}, "done")`);
   };
 
   const stmt = (n: number, s: Stmt, tgs: number[]) => {
@@ -115,11 +123,9 @@ export function emitPython(p: Program): string {
       case "clear":
         return line(n, `S.clear(${l}, ${s.ev})`);
       case "evWait":
-        return outcome(n, s, `S.E[${s.ev}].wait()`);
       case "put":
-        return outcome(n, s, `S.Q[${s.q}].put(${s.id})`);
       case "get":
-        return outcome(n, s, `S.Q[${s.q}].get()`);
+        return outcome(n, s, primitiveAwait(s)!);
       case "putNowait":
         return line(n, `S.put_nowait(${l}, ${s.q})`);
       case "getNowait":

@@ -6,7 +6,7 @@
  * function; `standalone()` wraps it into a module that runs by itself.
  */
 import type { Item, Program, Stmt } from "./ast.ts";
-import { label } from "./emit_python.ts";
+import { label, primitiveAwait } from "./emit_python.ts";
 
 /** The two ways to write a coroutine. */
 export type Style = "generator" | "async";
@@ -123,11 +123,9 @@ export function emitTs(p: Program, style: Style): string {
       case "clear":
         return line(n, `S.clear(${l}, ${s.ev});`);
       case "evWait":
-        return outcome(n, s, `S.E[${s.ev}].wait()`);
       case "put":
-        return outcome(n, s, `S.Q[${s.q}].put(${s.id})`);
       case "get":
-        return outcome(n, s, `S.Q[${s.q}].get()`);
+        return outcome(n, s, primitiveAwait(s)!);
       case "putNowait":
         return line(n, `S.putNowait(${l}, ${s.q});`);
       case "getNowait":
