@@ -104,7 +104,7 @@ export function emitPython(p: Program): string {
       case "shield":
         return outcome(n, s, `asyncio.shield(${item(s.item)})`);
       case "timeout":
-        return block(n, s, `asyncio.timeout(${secs(s.d)})`, tgs);
+        return block(n, s, `timeout(${secs(s.d)})`, tgs);
       case "group":
         return block(n, s, `TaskGroup() as tg${s.id}`, tgs);
       case "lock":

@@ -14,6 +14,8 @@ version choices:
   cancel request);
 - timers with equal deadlines run in the order they were scheduled (CPython's
   heap may reorder exact ties, which a virtual clock makes common).
+- Timeout counts the task's cancel requests made before it was entered
+  (3.11.7's fix; Debian's 3.11.2 lacks it).
 wait_for is 3.11's, as ours is.
 
 Usage: python3 harness.py < programs.json > traces.json, where programs.json is
@@ -29,7 +31,7 @@ import json
 import re
 import signal
 import sys
-from asyncio import CancelledError, events, exceptions, tasks
+from asyncio import CancelledError, events, exceptions, tasks, timeouts
 
 DEADLINE = 60.0
 """Virtual seconds after which main cancels what is still pending (deadlocks end there)."""
@@ -147,6 +149,31 @@ class TaskGroup(asyncio.TaskGroup):
                 raise me from None
             finally:
                 self._errors = None
+
+
+class Timeout(asyncio.Timeout):
+    """asyncio.Timeout with 3.11.7's __aenter__/__aexit__ (a cancel made before entry stays)."""
+
+    async def __aenter__(self):
+        self._cancelling = asyncio.current_task().cancelling()
+        return await super().__aenter__()
+
+    async def __aexit__(self, exc_type, exc_val, exc_tb):
+        if self._timeout_handler is not None:
+            self._timeout_handler.cancel()
+            self._timeout_handler = None
+        if self._state is timeouts._State.EXPIRING:
+            self._state = timeouts._State.EXPIRED
+            if self._task.uncancel() <= self._cancelling and exc_type is CancelledError:
+                raise TimeoutError from exc_val
+        elif self._state is timeouts._State.ENTERED:
+            self._state = timeouts._State.EXITED
+        return None
+
+
+def timeout(delay):
+    loop = asyncio.get_running_loop()
+    return Timeout(loop.time() + delay if delay is not None else None)
 
 
 wait_for = asyncio.wait_for  # 3.11's: a task for a coroutine, cancelled and waited for on timeout
