@@ -14,6 +14,9 @@ version choices:
   cancel request);
 - timers with equal deadlines run in the order they were scheduled (CPython's
   heap may reorder exact ties, which a virtual clock makes common).
+- TaskGroup keeps its tasks in creation order, so aborting cancels them in
+  that order (CPython's set orders them by address, which varies from run to
+  run: the same program could print two traces);
 - Timeout counts the task's cancel requests made before it was entered
   (3.11.7's fix; Debian's 3.11.2 lacks it).
 wait_for is 3.11's, as ours is.
@@ -107,8 +110,34 @@ class FuzzLoop(asyncio.SelectorEventLoop):
         return timer
 
 
+class _OrderedSet:
+    """The part of set that TaskGroup uses, iterating in insertion order."""
+
+    def __init__(self):
+        self._d = {}
+
+    def add(self, x):
+        self._d[x] = None
+
+    def discard(self, x):
+        self._d.pop(x, None)
+
+    def __iter__(self):
+        return iter(list(self._d))
+
+    def __len__(self):
+        return len(self._d)
+
+    def __contains__(self, x):
+        return x in self._d
+
+
 class TaskGroup(asyncio.TaskGroup):
-    """asyncio.TaskGroup with 3.13's __aexit__."""
+    """asyncio.TaskGroup with 3.13's __aexit__, its tasks in creation order."""
+
+    def __init__(self):
+        super().__init__()
+        self._tasks = _OrderedSet()
 
     async def __aexit__(self, et, exc, tb):
         self._exiting = True
