@@ -15,8 +15,9 @@
  *   removed): CPython throws `CancelledError` at that await; the body gets
  *   the future's outcome instead.
  * - "nested uncancel": `uncancel()` brought a task's count to 0 while the
- *   pending request sat on the driver of a coroutine its async body awaits
- *   (`_extra.waiters`): 3.13's uncancel drops the request, ours stays there.
+ *   pending request sat on the driver of a coroutine (or body) its async code
+ *   awaits, at any depth (`_extra.waiters`): 3.13's uncancel drops the
+ *   request, ours stays there.
  */
 import { Task } from "../../mod.ts";
 
@@ -37,6 +38,11 @@ type Watched = {
   _removeAsyncWaiter?: (this: Watched, fut: unknown) => void;
   _mustCancel?: boolean;
 };
+
+/** Whether a coroutine the task's async code awaits (at any depth) holds a cancel request. */
+function requestInside(t: Watched): boolean {
+  return t._extra?.waiters?.some((w) => w._mustCancel === true || requestInside(w)) ?? false;
+}
 
 let installed = false;
 
@@ -62,7 +68,7 @@ export function installProbes(): boolean {
   };
   proto.uncancel = function () {
     const n = uncancel.call(this);
-    if (n === 0 && this._extra?.waiters?.some((w) => w._mustCancel === true)) {
+    if (n === 0 && requestInside(this)) {
       probes.nestedUncancel++;
     }
     return n;
