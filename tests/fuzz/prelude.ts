@@ -61,6 +61,8 @@ export function fmt(x: unknown): string {
 
 function kindOf(fut: unknown): string {
   if (fut === undefined || fut === null) return "-";
+  // A report made after the future was garbage-collected carries its repr.
+  if (typeof fut === "string") return /^<(\w+)/.exec(fut)?.[1] ?? fut;
   if (fut instanceof Task) return "Task";
   if (fut instanceof GatheringFuture) return "GatheringFuture";
   if (fut instanceof Future) return "Future";

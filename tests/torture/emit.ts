@@ -99,9 +99,11 @@ export function emitWorkers(scripts: Op[][], style: Style): string {
       case "shield":
         line(n, "try {");
         line(n + 1, `${aw}${o.t}(`);
-        // A shielded task goes on when its awaiter is cancelled, and then
-        // nobody retrieves its failure (CPython reports it): it catches its own.
-        child(n + 2, o.body, o.t === "shield");
+        // A shielded task goes on when its awaiter is cancelled, and a
+        // waitFor task cancelled with its awaiter may swallow that and fail
+        // later: either way nobody retrieves the failure (CPython reports
+        // it too), so these catch their own.
+        child(n + 2, o.body, true);
         if (o.t === "waitFor") line(n + 2, `${o.d},`);
         line(n + 1, ");");
         return line(n, "} catch (e) { W.caught(e); }");

@@ -105,7 +105,12 @@ export class World {
         ? `${ctx.exception.name}(${ctx.exception.message})`
         : String(ctx.exception);
       const fut = ctx.future ?? ctx.task;
-      const kind = fut === undefined ? "-" : (fut as object).constructor?.name;
+      // (A report made after the future was collected carries its repr.)
+      const kind = typeof fut === "string"
+        ? /^<(\w+)/.exec(fut)?.[1]
+        : fut === undefined
+        ? "-"
+        : (fut as object).constructor?.name;
       this.reports.push(`${ctx.message} [${kind}] ${exc}`);
       if (Deno.env.get("TORTURE_DEBUG")) console.log(ctx);
     });
