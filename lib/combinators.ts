@@ -374,7 +374,8 @@ const waitCoro = coroutine(function* wait<T>(
     counter--;
     if (
       counter <= 0 || returnWhen === FIRST_COMPLETED ||
-      (returnWhen === FIRST_EXCEPTION && f._state === EXCEPTION)
+      // exception() as in CPython: a failure wait() stops for counts as retrieved.
+      (returnWhen === FIRST_EXCEPTION && !f.cancelled() && f.exception() !== undefined)
     ) {
       timeoutHandle?.cancel();
       if (!waiter.done()) waiter._setResult(undefined);

@@ -16,7 +16,7 @@
 import { RuntimeError } from "./errors.ts";
 import { callerLocation, describe, isGeneratorObject } from "./format_helpers.ts";
 import { _getRunningLoop, type AbstractEventLoop, getEventLoop } from "./events.ts";
-import { type Driver, driverStorage, Future, PENDING, rejectInto, settleInto } from "./futures.ts";
+import { type Driver, driverStorage, Future, PENDING, settleInto } from "./futures.ts";
 
 /** A generator coroutine: `yield* coro` runs it and gives its return value. */
 export type Coro<T = unknown> = Generator<unknown, T, unknown>;
@@ -94,11 +94,6 @@ function coroThen<T, R1 = T, R2 = never>(
   const driver = driverStorage.getStore();
   if (driver !== undefined && driver._state === PENDING) {
     return new Promise<R1 | R2>((resolve, reject) => {
-      const cancelled = driver._takeMustCancel();
-      if (cancelled !== null) {
-        rejectInto(cancelled, resolve, reject, onrejected);
-        return;
-      }
       // The coroutine runs in a nested driver that is part of this task:
       // registered as what the task waits on before it starts (so a
       // cancellation reaches it), settling the awaiting body the moment it
@@ -108,7 +103,16 @@ function coroThen<T, R1 = T, R2 = never>(
         settleInto(inner as Future<T>, resolve, reject, onfulfilled, onrejected);
       });
       driver._addAsyncWaiter(inner);
+      // Its first step runs inline, as Python runs `await coro()` in the
+      // caller's frame: not a suspension point, so a cancel request the
+      // caller holds is not thrown in there. If the coroutine suspends, the
+      // request goes with it; if it returns at once, it stays with the
+      // caller for its next await (and uncancel() can still drop it).
       inner._step();
+      if (driver._mustCancel && inner._state === PENDING) {
+        driver._mustCancel = false;
+        handOverCancel(inner, driver._cancelMessage);
+      }
     });
   }
   const loop = _getRunningLoop();
@@ -170,6 +174,18 @@ export function claimCoroutine<T>(coro: Coro<T>): Coro<T> {
   const failing = throwOnStart(reuseError(coro));
   Object.defineProperty(failing, CORO_INFO, { value: coroInfo(coro) });
   return failing;
+}
+
+/**
+ * A cancel request pending as the coroutine run by `inner` suspended for the
+ * first time: Python's rule for a future yielded while a request is pending
+ * (cancel the future; if it cannot be cancelled, throw at the next step).
+ */
+function handOverCancel(inner: Driver & Future<unknown>, msg: string | undefined): void {
+  const w = inner._waiter;
+  if (w !== null && w._extra?.bridge !== true && w.cancel(msg)) return;
+  inner._mustCancel = true;
+  inner._cancelMessage = msg;
 }
 
 function markGenerator(fn: (...args: never[]) => unknown, info: CoroInfo): void {

@@ -30,6 +30,9 @@ export interface Driver {
   _loop: AbstractEventLoop;
   _state: number;
   _mustCancel: boolean;
+  _cancelMessage: string | undefined;
+  /** The future its coroutine waits on, if any. */
+  _waiter: Future<unknown> | null;
   _step(): void;
   _takeMustCancel(): CancelledError | null;
   _addAsyncWaiter(fut: Future<unknown>): void;
@@ -37,7 +40,7 @@ export interface Driver {
   _spawnNested(
     coro: Generator<unknown, unknown, unknown>,
     onFinish: () => void,
-  ): Future<unknown> & { _step(): void };
+  ): Driver & Future<unknown>;
   _bodyStarted(): void;
   _bodyEnded(): void;
 }
@@ -458,14 +461,16 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     const driver = driverStorage.getStore();
     const loop = this._loop;
     loop._needMicrotasks();
-    const detached = driver === undefined && this._state === PENDING;
+    const pending = this._state === PENDING;
+    const detached = driver === undefined && pending;
     return new Promise<R1 | R2>((resolve, reject) => {
       const settle = (): void => {
-        if (driver !== undefined) {
+        if (driver !== undefined && pending) {
           driver._removeAsyncWaiter(this);
-          // Python's Task.__step: a cancel request made after this future
-          // completed (so it could not cancel it) is thrown in at this await
-          // instead of its outcome, which counts as retrieved.
+          // Python's Task.__step: the driver was suspended here; a cancel
+          // request made after this future completed (so it could not
+          // cancel it) is thrown in at this await instead of its outcome,
+          // which counts as retrieved.
           const cancelled = driver._state === PENDING ? driver._takeMustCancel() : null;
           if (cancelled !== null) {
             this._retrieved();
@@ -487,14 +492,19 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
           rejectInto(err, resolve, reject, onrejected);
           return;
         }
-        const cancelled = driver._takeMustCancel();
-        if (cancelled !== null) {
-          rejectInto(cancelled, resolve, reject, onrejected);
+        if (pending) {
+          driver._addAsyncWaiter(this);
+          this._addCallback(settle);
+          // Python's Task.__step for a future yielded while a cancel request
+          // is pending: cancel the future; the await then throws when its
+          // cancellation arrives, one iteration later.
+          if (driver._mustCancel && this.cancel(driver._cancelMessage)) driver._mustCancel = false;
           return;
         }
-        if (this._state === PENDING) driver._addAsyncWaiter(this);
       }
-      if (this._state !== PENDING) queueMicrotask(settle);
+      // A done future does not suspend the awaiting code: its outcome comes
+      // at once, and a pending cancel request waits for a real suspension.
+      if (!pending) queueMicrotask(settle);
       else this._addCallback(settle);
     });
   }

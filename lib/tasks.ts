@@ -118,6 +118,18 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     return this._requestCancel(msg);
   }
 
+  /**
+   * @internal No cancellation is to be thrown in any more (Python 3.13's
+   * `uncancel()` reaching 0): here, and in the coroutines this driver's
+   * async code is awaiting, which run as part of the same task.
+   */
+  _dropCancelRequest(): void {
+    this._mustCancel = false;
+    const waiters = this._extra?.waiters;
+    if (waiters === undefined) return;
+    for (const w of waiters) if (w instanceof AwaitedCoroutine) w._dropCancelRequest();
+  }
+
   /** @internal Python's `Task.cancel`: cancel what the code waits on, or throw in at the next step. */
   _requestCancel(msg: string | undefined): boolean {
     this._retrieved();
@@ -496,7 +508,7 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
   uncancel(): number {
     if (this._numCancelsRequested > 0) {
       this._numCancelsRequested--;
-      if (this._numCancelsRequested === 0) this._mustCancel = false;
+      if (this._numCancelsRequested === 0) this._dropCancelRequest();
     }
     return this._numCancelsRequested;
   }

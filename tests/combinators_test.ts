@@ -1002,3 +1002,36 @@ for (const style of ["generator", "async"] as const) {
     assertEquals(t.lines, pythonTrace("cancel_races", "gather_cancel_after_children"));
   });
 }
+
+for (const style of ["generator", "async"] as const) {
+  Deno.test(`wait(FIRST_EXCEPTION) retrieves the failure it stops for (${style} style)`, async () => {
+    const t = new Trace();
+    const fail = coroutine(function* (): Coro<never> {
+      throw new ValueError("only wait() saw me");
+    });
+    const report = (_loop: unknown, ctx: { message?: string; exception?: unknown }) =>
+      t.print("report:", ctx.message, ctx.exception);
+    const main = style === "generator"
+      ? function* () {
+        getRunningLoop().setExceptionHandler(report);
+        const slow = createTask(sleep(1));
+        const [done, pending] = yield* wait([createTask(fail()), slow], {
+          returnWhen: FIRST_EXCEPTION,
+        });
+        t.print(done.size, pending.size);
+        yield* slow;
+      }
+      : async () => {
+        getRunningLoop().setExceptionHandler(report);
+        const slow = createTask(sleep(1));
+        const [done, pending] = await wait([createTask(fail()), slow], {
+          returnWhen: FIRST_EXCEPTION,
+        });
+        t.print(done.size, pending.size);
+        await slow;
+      };
+    await run(main, virtual);
+    t.print("closed");
+    assertEquals(t.lines, pythonTrace("cancel_races", "wait_retrieves"));
+  });
+}

@@ -827,3 +827,77 @@ for (const style of ["gen", "async"] as const) {
     });
   }
 }
+
+// --- a cancel request made before an await that does not suspend -------------------
+
+Deno.test("a task that cancels itself: a coroutine that never suspends is not interrupted; an awaited future is cancelled (async style)", async () => {
+  const t = new Trace();
+  const noop = coroutine(async () => "x");
+  const body = coroutine(async (f: Future<unknown>) => {
+    currentTask()!.cancel();
+    t.print("await noop():", await noop());
+    try {
+      await f;
+    } catch (e) {
+      if (e instanceof CancelledError) t.print("CancelledError at await f");
+      throw e;
+    }
+  });
+  await run(async () => {
+    const f = getRunningLoop().createFuture();
+    const task = createTask(body(f));
+    await gather([task], { returnExceptions: true });
+    t.print("task cancelled:", task.cancelled(), "future cancelled:", f.cancelled());
+  }, virtual);
+  assertEquals(t.lines, pythonTrace("cancel_races", "early_cancel"));
+});
+
+Deno.test("a task that cancels itself: the same in generator style", async () => {
+  const t = new Trace();
+  const noop = coroutine(function* () {
+    return "x";
+  });
+  const body = coroutine(function* (f: Future<unknown>) {
+    currentTask()!.cancel();
+    t.print("await noop():", yield* noop());
+    try {
+      yield* f;
+    } catch (e) {
+      if (e instanceof CancelledError) t.print("CancelledError at await f");
+      throw e;
+    }
+  });
+  await run(function* () {
+    const f = getRunningLoop().createFuture();
+    const task = createTask(body(f));
+    yield* gather([task], { returnExceptions: true });
+    t.print("task cancelled:", task.cancelled(), "future cancelled:", f.cancelled());
+  }, virtual);
+  assertEquals(t.lines, pythonTrace("cancel_races", "early_cancel"));
+});
+
+for (const inner of ["async", "generator"] as const) {
+  Deno.test(`uncancel() to 0 inside an awaited ${inner} coroutine drops the request (3.13)`, async () => {
+    const t = new Trace();
+    const cancelThenUncancel = () => {
+      currentTask()!.cancel();
+      t.print("uncancel ->", currentTask()!.uncancel());
+    };
+    const innerCoro = inner === "async"
+      ? coroutine(async () => cancelThenUncancel())
+      : coroutine(function* () {
+        cancelThenUncancel();
+      });
+    const body = coroutine(async () => {
+      await innerCoro();
+      await sleep(0);
+      t.print("not cancelled");
+    });
+    await run(async () => {
+      const task = createTask(body());
+      await gather([task], { returnExceptions: true });
+      t.print("task cancelled:", task.cancelled());
+    }, virtual);
+    assertEquals(t.lines, pythonTrace("cancel_races_313", "uncancel_nested"));
+  });
+}

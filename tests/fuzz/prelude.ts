@@ -6,12 +6,12 @@
  */
 import * as lib from "../../mod.ts";
 import {
+  type AbstractEventLoop,
   allTasks,
   coroutine,
   createTask,
   currentTask,
   Event,
-  type EventLoop,
   ExceptionGroup,
   Future,
   GatheringFuture,
@@ -86,7 +86,7 @@ export class State {
   E: Event[] = [];
   Q: Queue<unknown>[] = [];
   F: Future<unknown>[] = [];
-  loop!: EventLoop;
+  loop!: AbstractEventLoop;
   t0 = 0;
   readonly fmt = fmt;
 

@@ -109,7 +109,54 @@ def awaited_inside_task():
     run(awaited_inside_task_main())
 
 
+async def noop():
+    return "x"
+
+
+async def early_cancel_body(f):
+    asyncio.current_task().cancel()
+    print("await noop():", await noop())  # no suspension: the request waits
+    try:
+        await f  # the step cancels f, then the await throws
+    except asyncio.CancelledError:
+        print("CancelledError at await f")
+        raise
+
+
+async def early_cancel_main():
+    f = asyncio.get_running_loop().create_future()
+    t = asyncio.create_task(early_cancel_body(f))
+    await asyncio.gather(t, return_exceptions=True)
+    print("task cancelled:", t.cancelled(), "future cancelled:", f.cancelled())
+
+
+def early_cancel():
+    print("== early_cancel")
+    run(early_cancel_main())
+
+
+async def wait_retrieves_main():
+    asyncio.get_running_loop().set_exception_handler(report)
+
+    async def fail():
+        raise ValueError("only wait() saw me")
+
+    slow = asyncio.create_task(asyncio.sleep(1))
+    done, pending = await asyncio.wait(
+        [asyncio.create_task(fail()), slow], return_when=asyncio.FIRST_EXCEPTION)
+    print(len(done), len(pending))
+    await slow
+
+
+def wait_retrieves():
+    print("== wait_retrieves")
+    run(wait_retrieves_main())
+    print("closed")
+
+
 cancel_after_result()
 gather_cancel_after_children()
 reuse()
 awaited_inside_task()
+early_cancel()
+wait_retrieves()

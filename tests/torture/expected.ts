@@ -16,27 +16,8 @@ export interface ExpectedViolation {
   reason: string;
 }
 
-const GATHER_REPORT = "a task cancelled while its awaited gather completes with an exception " +
-  "does not retrieve it (CPython's wake-up reads the result first): a false 'exception was " +
-  "never retrieved' report for the GatheringFuture";
-
-/** The known-bad runs. */
-export const EXPECTED_VIOLATIONS: ExpectedViolation[] = [
-  {
-    seed: 2,
-    workers: 300,
-    style: "generator",
-    pattern: /GatheringFuture exception was never retrieved/,
-    reason: GATHER_REPORT,
-  },
-  {
-    seed: 3,
-    workers: 300,
-    style: "generator",
-    pattern: /GatheringFuture exception was never retrieved/,
-    reason: GATHER_REPORT,
-  },
-];
+/** The known-bad runs (none today). */
+export const EXPECTED_VIOLATIONS: ExpectedViolation[] = [];
 
 /** The entries for one run. */
 export function expectedFor(seed: number, workers: number, style: Style): ExpectedViolation[] {

@@ -6,6 +6,7 @@
  * no "exception was never retrieved" report.
  */
 import {
+  type AbstractEventLoop,
   Barrier,
   BoundedSemaphore,
   BrokenBarrierError,
@@ -13,7 +14,6 @@ import {
   Condition,
   createTask,
   Event,
-  type EventLoop,
   ExceptionGroup,
   Lock,
   Queue,
@@ -99,7 +99,7 @@ export class World {
   }
 
   /** Listen to the loop's exception reports (there should be none). */
-  watch(loop: EventLoop): void {
+  watch(loop: AbstractEventLoop): void {
     loop.setExceptionHandler((_loop, ctx) => {
       const exc = ctx.exception instanceof Error
         ? `${ctx.exception.name}(${ctx.exception.message})`
