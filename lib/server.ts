@@ -97,6 +97,24 @@ export function checkHost(host: unknown, where: string): string {
   return host;
 }
 
+/** @internal The options of a connection that can be checked before connecting. */
+export function checkConnectionOptions(options: ConnectionOptions, where: string): void {
+  if (options.serverHostname !== undefined && !options.ssl) {
+    throw new ValueError(`${where}: serverHostname is only meaningful with ssl`);
+  }
+  if (options.localAddr !== undefined) {
+    throw new RuntimeError(
+      `${where}: localAddr is not supported: Deno.connect cannot bind the local address`,
+    );
+  }
+  const ssl = options.ssl;
+  if (ssl !== undefined && typeof ssl !== "boolean" && (typeof ssl !== "object" || ssl === null)) {
+    throw new TypeError(
+      `${where}: ssl must be true or TLS options { caCerts }, got ${describe(ssl)}`,
+    );
+  }
+}
+
 function checkFactory(factory: unknown, where: string): void {
   if (typeof factory !== "function") {
     throw new TypeError(
@@ -208,14 +226,7 @@ export function createConnection<P extends BaseProtocol>(
   checkFactory(protocolFactory, where);
   checkHost(host, where);
   const p = checkPort(port, where);
-  if (options.serverHostname !== undefined && !options.ssl) {
-    throw new ValueError(`${where}: serverHostname is only meaningful with ssl`);
-  }
-  if (options.localAddr !== undefined) {
-    throw new RuntimeError(
-      `${where}: localAddr is not supported: Deno.connect cannot bind the local address`,
-    );
-  }
+  checkConnectionOptions(options, where);
   return connectCoro(loop, protocolFactory, host, p, options) as Coroutine<
     [SocketTransport, P]
   >;

@@ -27,6 +27,7 @@ import { describe, REPR, repr } from "./format_helpers.ts";
 import { Protocol } from "./protocols.ts";
 import { toBytes, type Transport } from "./transports.ts";
 import {
+  checkConnectionOptions,
   checkHost,
   checkPort,
   type ConnectionOptions,
@@ -1026,6 +1027,7 @@ export function openConnection(
   checkHost(host, where);
   const p = checkPort(port, where);
   const limit = checkLimit(options.limit ?? DEFAULT_LIMIT, where);
+  checkConnectionOptions(options, where);
   return openConnectionCoro(host, p, limit, options);
 }
 
