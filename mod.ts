@@ -162,6 +162,7 @@ export {
 } from "./lib/protocols.ts";
 export {
   BaseTransport,
+  type BytesLike,
   DatagramTransport,
   ReadTransport,
   type SocketKind,

@@ -20,6 +20,7 @@ import { describe, REPR, repr } from "./format_helpers.ts";
 import type { BaseProtocol, DatagramProtocol } from "./protocols.ts";
 import {
   addrInfo,
+  type BytesLike,
   DatagramTransport,
   type FlowControlled,
   ioEnd,
@@ -240,7 +241,7 @@ export class UdpTransport extends DatagramTransport implements FlowControlled {
    * @throws {TypeError} When `data` is not bytes or a string.
    * @throws {ValueError} When `addr` differs from the remote address, or no address is known.
    */
-  sendto(data: Uint8Array | string, addr?: Addr): void {
+  sendto(data: BytesLike, addr?: Addr): void {
     const bytes = toBytes(data, "sendto()");
     const remote = this._remote;
     if (remote !== null) {

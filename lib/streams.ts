@@ -25,7 +25,7 @@ import {
 } from "./errors.ts";
 import { describe, REPR, repr } from "./format_helpers.ts";
 import { Protocol } from "./protocols.ts";
-import { toBytes, type Transport } from "./transports.ts";
+import { type BytesLike, toBytes, type Transport } from "./transports.ts";
 import {
   checkConnectionOptions,
   checkHost,
@@ -187,7 +187,7 @@ export class StreamReader {
    * @param data The bytes (a string is added as UTF-8).
    * @throws {RuntimeError} After `feedEof()`.
    */
-  feedData(data: Uint8Array | string): void {
+  feedData(data: BytesLike): void {
     if (this._eof) throw new RuntimeError("feedData() after feedEof()");
     const bytes = toBytes(data, "feedData()");
     if (bytes.length === 0) return;
@@ -341,7 +341,7 @@ export class StreamReader {
    * @returns A coroutine of the bytes, separator included.
    */
   readuntil(
-    separator: Uint8Array | string | (Uint8Array | string)[] = "\n",
+    separator: BytesLike | BytesLike[] = "\n",
   ): Coroutine<Uint8Array> {
     return readuntilCoro(this, separators(separator));
   }
@@ -805,7 +805,7 @@ export class StreamWriter {
    * @param data The bytes.
    * @throws {TypeError} When `data` is neither bytes nor a string (the message says what it was).
    */
-  write(data: Uint8Array | string): void {
+  write(data: BytesLike): void {
     this._transport.write(data);
   }
 
@@ -814,7 +814,7 @@ export class StreamWriter {
    *
    * @param data Bytes or strings.
    */
-  writelines(data: Iterable<Uint8Array | string>): void {
+  writelines(data: Iterable<BytesLike>): void {
     this._transport.writelines(data);
   }
 

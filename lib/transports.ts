@@ -79,6 +79,12 @@ export function hostFuture<T>(
 const encoder = new TextEncoder();
 
 /**
+ * What can be written: bytes (a `Uint8Array`, or any other buffer or view,
+ * written as its bytes) or a string (written as UTF-8).
+ */
+export type BytesLike = string | ArrayBufferView | ArrayBuffer;
+
+/**
  * @internal The bytes of `data` for a write: a `Uint8Array` as it is, other
  * buffers and views as bytes, a string as UTF-8. Anything else is a
  * TypeError that says what was passed.
@@ -191,9 +197,9 @@ export abstract class Transport extends BaseTransport {
    * Write bytes (a string is written as UTF-8). Never blocks: the bytes are
    * buffered and sent in the background; see `pauseWriting` for flow control.
    */
-  abstract write(data: Uint8Array | string): void;
+  abstract write(data: BytesLike): void;
   /** Write every item of an iterable of bytes. */
-  abstract writelines(list: Iterable<Uint8Array | string>): void;
+  abstract writelines(list: Iterable<BytesLike>): void;
   /** Close the write side once the buffer is flushed (half-close). */
   abstract writeEof(): void;
   /** Whether `writeEof()` is supported. */
@@ -244,7 +250,7 @@ export abstract class ReadTransport extends BaseTransport {
  */
 export abstract class WriteTransport extends BaseTransport {
   /** Write bytes. */
-  abstract write(data: Uint8Array | string): void;
+  abstract write(data: BytesLike): void;
   /** Close without flushing. */
   abstract abort(): void;
 
@@ -270,7 +276,7 @@ export abstract class DatagramTransport extends BaseTransport {
    * @param data The bytes (a string is sent as UTF-8).
    * @param addr `[host, port]`; may be left out when the endpoint has a remote address.
    */
-  abstract sendto(data: Uint8Array | string, addr?: [string, number]): void;
+  abstract sendto(data: BytesLike, addr?: [string, number]): void;
   /** Close at once. */
   abstract abort(): void;
 }
@@ -734,7 +740,7 @@ export class SocketTransport extends Transport implements FlowControlled {
    * @throws {TypeError} When `data` is not bytes or a string.
    * @throws {RuntimeError} After `writeEof()`.
    */
-  write(data: Uint8Array | string): void {
+  write(data: BytesLike): void {
     const bytes = toBytes(data, "write()");
     if (this._eof) throw new RuntimeError("Cannot call write() after writeEof()");
     if (bytes.length === 0) return;
@@ -751,7 +757,7 @@ export class SocketTransport extends Transport implements FlowControlled {
    *
    * @param list The items.
    */
-  writelines(list: Iterable<Uint8Array | string>): void {
+  writelines(list: Iterable<BytesLike>): void {
     if (this._eof) throw new RuntimeError("Cannot call writelines() after writeEof()");
     if (list === null || typeof (list as Iterable<unknown>)?.[Symbol.iterator] !== "function") {
       throw new TypeError(`writelines(): expected an iterable of bytes, got ${describe(list)}`);

@@ -29,9 +29,12 @@ export const text = (b: Uint8Array): string => dec.decode(b);
 /** The loopback address tests listen on. */
 export const HOST = "127.0.0.1";
 
-/** Run python3 with a program on stdin; resolve with its stdout lines as they come. */
+/**
+ * Run `python3 -c source`: `line()` resolves with each line it prints, in
+ * turn; `done` with its status once it exited and its output was read.
+ */
 export function python(source: string, args: string[] = []): {
-  lines: AsyncIterator<string>;
+  line(): Promise<string>;
   done: Promise<Deno.CommandStatus>;
   kill(): void;
 } {
@@ -41,24 +44,33 @@ export function python(source: string, args: string[] = []): {
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(
-    new TransformStream<string, string>(
-      {
-        buffer: "",
-        transform(chunk, ctl) {
-          // deno-lint-ignore no-explicit-any
-          const self = this as any;
-          self.buffer += chunk;
-          const parts = self.buffer.split("\n");
-          self.buffer = parts.pop();
-          for (const p of parts) ctl.enqueue(p);
-        },
-      } as Transformer<string, string> & { buffer: string },
-    ),
-  )[Symbol.asyncIterator]();
+  const lines: string[] = [];
+  let wake = null as (() => void) | null;
+  const pump = (async () => {
+    let buf = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        lines.push(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
+      wake?.();
+    }
+    if (buf !== "") lines.push(buf);
+    wake?.();
+  })();
+  let ended = false;
+  pump.finally(() => (ended = true));
   return {
-    lines,
-    done: child.status,
+    async line() {
+      while (lines.length === 0) {
+        if (ended) throw new Error("python3 ended without printing the expected line");
+        await new Promise<void>((r) => (wake = r));
+      }
+      return lines.shift()!;
+    },
+    done: pump.then(() => child.status),
     kill: () => {
       try {
         child.kill("SIGKILL");
