@@ -402,6 +402,19 @@ export class UdpTransport extends DatagramTransport implements FlowControlled {
   }
 }
 
+/**
+ * The address an endpoint without `localAddr` binds: the loopback address
+ * for a loopback peer (where a connected socket would be bound), else any
+ * address of the peer's family.
+ */
+function anyAddress(remote: Addr | null): string {
+  if (remote === null) return "0.0.0.0";
+  const host = remote[0];
+  if (host === "localhost" || host.startsWith("127.")) return "127.0.0.1";
+  if (host === "::1") return "::1";
+  return host.includes(":") ? "::" : "0.0.0.0";
+}
+
 function checkAddr(addr: unknown, where: string, name: string): Addr | null {
   if (addr === undefined || addr === null) return null;
   if (!Array.isArray(addr) || addr.length !== 2) {
@@ -476,8 +489,7 @@ export function createDatagramEndpoint<P extends BaseProtocol>(
     );
   }
   const remote = checkAddr(options.remoteAddr, where, "remoteAddr");
-  const local = checkAddr(options.localAddr, where, "localAddr") ??
-    [remote !== null && remote[0].includes(":") ? "::" : "0.0.0.0", 0] as Addr;
+  const local = checkAddr(options.localAddr, where, "localAddr") ?? [anyAddress(remote), 0] as Addr;
   return endpointCoro(loop, protocolFactory, local, remote, options) as Coroutine<
     [UdpTransport, P]
   >;

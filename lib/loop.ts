@@ -1277,8 +1277,9 @@ export class EventLoop {
    *   }
    * }
    * await run(async () => {
-   *   const server = await startServer(async (reader) => {
+   *   const server = await startServer(async (reader, writer) => {
    *     console.log(new TextDecoder().decode(await reader.readline())); // hello
+   *     writer.close();
    *   }, "127.0.0.1", 0);
    *   await getRunningLoop().createConnection(() => new Hello(), "127.0.0.1", server.sockets[0].port!);
    *   server.close();
