@@ -6,6 +6,7 @@
  */
 import {
   DatagramProtocol,
+  Event,
   type DatagramTransport,
   getRunningLoop,
   run,
@@ -41,6 +42,7 @@ class EchoServer extends DatagramProtocol {
 
 class Client extends DatagramProtocol {
   done = getRunningLoop().createFuture<void>();
+  replied = new Event();
   constructor(public expected: number) {
     super();
   }
@@ -49,6 +51,7 @@ class Client extends DatagramProtocol {
   }
   override datagramReceived(data: Uint8Array) {
     trace.push(`client got ${show(data)}`);
+    this.replied.set();
     if (--this.expected === 0) this.done.setResult(undefined);
   }
   override errorReceived(exc: Error) {
@@ -84,7 +87,8 @@ if (Deno.args[0] === "generator") {
     t.print("client peername:", peer[0] === "127.0.0.1" && peer[1] === port);
     for (const word of ["one", "two", "three"]) {
       ct.sendto(word);
-      yield* sleep(0.01);
+      yield* cp.replied.wait();
+      cp.replied.clear();
     }
     yield* cp.done;
     finish(ct, st, port);
@@ -106,7 +110,8 @@ if (Deno.args[0] === "generator") {
     t.print("client peername:", peer[0] === "127.0.0.1" && peer[1] === port);
     for (const word of ["one", "two", "three"]) {
       ct.sendto(word);
-      await sleep(0.01);
+      await cp.replied.wait();
+      cp.replied.clear();
     }
     await cp.done;
     finish(ct, st, port);

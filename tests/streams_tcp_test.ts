@@ -271,7 +271,7 @@ async function errorsAsync(t: Trace) {
     assert(err.cause instanceof Deno.errors.ConnectionRefused, "Deno's error is the cause");
   }
   try {
-    await openUnixConnection("/nonexistent/dir/sock");
+    await openUnixConnection("/tmp/yieldfrom-no-such-dir/sock");
   } catch (e) {
     const err = caught(e, FileNotFoundError);
     t.print(err.name, err.errno, err.strerror);

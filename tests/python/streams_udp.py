@@ -23,12 +23,14 @@ class Client(asyncio.DatagramProtocol):
         self.trace = trace
         self.expected = expected
         self.done = asyncio.get_running_loop().create_future()
+        self.replied = asyncio.Event()
 
     def connection_made(self, transport):
         self.trace.append("client connection_made")
 
     def datagram_received(self, data, addr):
         self.trace.append(f"client got {data!r}")
+        self.replied.set()
         self.expected -= 1
         if self.expected == 0:
             self.done.set_result(None)
@@ -50,7 +52,8 @@ async def main():
     print("client peername:", ct.get_extra_info("peername") == ("127.0.0.1", port))
     for word in [b"one", b"two", b"three"]:
         ct.sendto(word)
-        await asyncio.sleep(0.01)
+        await cp.replied.wait()
+        cp.replied.clear()
     await cp.done
     try:
         ct.sendto(b"x", ("127.0.0.1", port + 1 if port < 65535 else port - 1))
