@@ -171,7 +171,7 @@ export {
   type WriteBufferLimits,
   WriteTransport,
 } from "./lib/transports.ts";
-export { type DatagramEndpointOptions, UdpTransport } from "./lib/datagram.ts";
+export { type DatagramEndpointOptions, type UdpAddress, UdpTransport } from "./lib/datagram.ts";
 export { type StartTlsOptions, type TlsOptions } from "./lib/tls.ts";
 export {
   BrokenPipeError,

@@ -45,7 +45,9 @@ export interface DatagramEndpointOptions {
   allowBroadcast?: boolean;
 }
 
-type Addr = [string, number];
+/** A UDP address: `[host, port]`. */
+export type UdpAddress = [string, number];
+type Addr = UdpAddress;
 
 const CONNLOST_WRITES_WARNING = 5;
 
@@ -136,14 +138,21 @@ export class UdpTransport extends DatagramTransport implements FlowControlled {
     loop._push(SET_WAITER, waiter);
   }
 
+  /** Whether the endpoint is closing or closed. */
   override isClosing(): boolean {
     return this._closing;
   }
 
+  /** The protocol. */
   override getProtocol(): BaseProtocol {
     return this._protocol;
   }
 
+  /**
+   * Use another protocol from now on.
+   *
+   * @param protocol The new protocol.
+   */
   override setProtocol(protocol: BaseProtocol): void {
     this._protocol = protocol as DatagramProtocol;
   }
@@ -241,7 +250,7 @@ export class UdpTransport extends DatagramTransport implements FlowControlled {
    * @throws {TypeError} When `data` is not bytes or a string.
    * @throws {ValueError} When `addr` differs from the remote address, or no address is known.
    */
-  sendto(data: BytesLike, addr?: Addr): void {
+  sendto(data: BytesLike, addr?: UdpAddress): void {
     const bytes = toBytes(data, "sendto()");
     const remote = this._remote;
     if (remote !== null) {

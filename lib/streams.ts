@@ -563,15 +563,22 @@ export class FlowControlMixin extends Protocol {
     this._loop = loop ?? null;
   }
 
+  /** The transport's buffer is above its high-water mark: `drain()` waits from now on. */
   override pauseWriting(): void {
     this._paused = true;
   }
 
+  /** The buffer drained: wake the writers waiting in `drain()`. */
   override resumeWriting(): void {
     this._paused = false;
     for (const w of this._drainWaiters) if (!w.done()) w.setResult(undefined);
   }
 
+  /**
+   * The connection is lost: writers waiting in `drain()` wake (with `exc`, if any).
+   *
+   * @param exc The error that ended the connection, or `undefined`.
+   */
   override connectionLost(exc: Error | undefined): void {
     this._connectionLost = true;
     // Wake the writers, if they wait.
@@ -670,6 +677,12 @@ export class StreamReaderProtocol extends FlowControlMixin {
     }
   }
 
+  /**
+   * The connection is made: the reader gets the transport; with a callback,
+   * the writer is made and the callback called (a coroutine result runs as a Task).
+   *
+   * @param transport The connection's transport.
+   */
   override connectionMade(transport: Transport): void {
     this._transport = transport;
     this._loop ??= getRunningLoop();
@@ -702,6 +715,11 @@ export class StreamReaderProtocol extends FlowControlMixin {
     }
   }
 
+  /**
+   * The connection is lost: the reader gets EOF (or the error), `waitClosed()` returns.
+   *
+   * @param exc The error that ended the connection, or `undefined`.
+   */
   override connectionLost(exc: Error | undefined): void {
     const reader = this._streamReader;
     if (reader !== null) {
@@ -724,10 +742,20 @@ export class StreamReaderProtocol extends FlowControlMixin {
     this._transport = null;
   }
 
+  /**
+   * Bytes arrived: they go to the reader.
+   *
+   * @param data The bytes.
+   */
   override dataReceived(data: Uint8Array): void {
     this._streamReader?.feedData(data);
   }
 
+  /**
+   * The peer sent EOF: the reader gets it; the connection stays open for writing (not over TLS).
+   *
+   * @returns Whether to keep the connection open.
+   */
   override eofReceived(): boolean {
     this._streamReader?.feedEof();
     // Over TLS the connection cannot stay half-open.

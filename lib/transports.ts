@@ -578,6 +578,11 @@ export class SocketTransport extends Transport implements FlowControlled {
     p.then(ok, fail);
   }
 
+  /**
+   * Use another protocol from now on (a `BufferedProtocol` gets reads into its buffers).
+   *
+   * @param protocol The new protocol.
+   */
   override setProtocol(protocol: BaseProtocol): void {
     if (
       !(protocol instanceof BaseProtocol) && (typeof protocol !== "object" || protocol === null)
@@ -590,23 +595,31 @@ export class SocketTransport extends Transport implements FlowControlled {
         typeof (protocol as BufferedProtocol).bufferUpdated === "function");
   }
 
+  /** The protocol. */
   override getProtocol(): BaseProtocol {
     return this._protocol;
   }
 
+  /** Whether `close()` or `abort()` was called, or the connection failed. */
   override isClosing(): boolean {
     return this._closing;
   }
 
+  /** Whether the transport reads: not paused and not closing. */
   isReading(): boolean {
     return !this._closing && !this._paused;
   }
 
+  /**
+   * Stop calling `dataReceived`: no new host read is issued; a read already
+   * in flight keeps its bytes until `resumeReading()`.
+   */
   pauseReading(): void {
     if (!this.isReading()) return;
     this._paused = true;
   }
 
+  /** Deliver what arrived while paused (as a loop callback) and read again. */
   resumeReading(): void {
     if (this._closing || !this._paused) return;
     this._paused = false;

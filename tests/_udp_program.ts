@@ -6,8 +6,8 @@
  */
 import {
   DatagramProtocol,
-  Event,
   type DatagramTransport,
+  Event,
   getRunningLoop,
   run,
   sleep,
