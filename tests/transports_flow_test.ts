@@ -437,3 +437,66 @@ Deno.test("writes after close are dropped; write(non-bytes) names what was passe
 function bytes(): Uint8Array {
   return new Uint8Array([1]);
 }
+
+Deno.test("cancelling a task blocked in drain() or in openConnection (a TLS handshake that never comes) is prompt", async () => {
+  await run(async () => {
+    // drain() against a peer that never reads.
+    const go = new Event();
+    const server = await startServer(
+      async (_r, w) => {
+        await go.wait();
+        w.close();
+      },
+      HOST,
+      0,
+    );
+    const [, writer] = await openConnection(HOST, server.sockets[0].port!);
+    const blocked = createTask(async () => {
+      for (;;) {
+        writer.write(new Uint8Array(64 * 1024));
+        await writer.drain();
+      }
+    });
+    // Until the writer stops: it waits in drain() (its buffer above the low-water mark).
+    let size = -1;
+    while (size !== writer.transport.getWriteBufferSize()) {
+      size = writer.transport.getWriteBufferSize();
+      await sleep(0.1);
+    }
+    assert(size > 16 * 1024, `${size} bytes buffered`);
+    assertEquals(blocked.done(), false, "the writer waits in drain()");
+    blocked.cancel();
+    try {
+      await blocked;
+    } catch (e) {
+      caught(e, CancelledError);
+    }
+    writer.transport.abort();
+    go.set();
+    server.close();
+    await server.waitClosed();
+
+    // openConnection waiting for a TLS handshake from a server that never answers.
+    const silent = Deno.listen({ hostname: HOST, port: 0 });
+    const accepted = silent.accept();
+    const connecting = createTask(
+      openConnection(HOST, (silent.addr as Deno.NetAddr).port, { ssl: true }),
+    );
+    const peer = await accepted;
+    await sleep(0.05);
+    assertEquals(connecting.done(), false, "waiting for the handshake");
+    connecting.cancel();
+    const t0 = performance.now();
+    try {
+      await connecting;
+    } catch (e) {
+      caught(e, CancelledError);
+    }
+    assert(performance.now() - t0 < 1000, "cancelled at once");
+    // The library closed its TLS connection (Deno 2.9 still finishes the
+    // socket's handshake in the background: the peer sees EOF only once it
+    // answers or hangs up, so it hangs up here).
+    peer.close();
+    silent.close();
+  });
+});
