@@ -21,17 +21,27 @@ import type { BaseProtocol, DatagramProtocol } from "./protocols.ts";
 import {
   addrInfo,
   type BytesLike,
+  callConnectionLost,
   DatagramTransport,
+  fatalError,
   type FlowControlled,
-  ioEnd,
+  forceClose,
+  type HostTransport,
   ioStart,
   maybePauseProtocol,
   maybeResumeProtocol,
+  opSettled,
   setLimits,
   toBytes,
   type WriteBufferLimits,
 } from "./transports.ts";
-import { checkHost, checkPort, makeProtocol, type ProtocolFactory } from "./server.ts";
+import {
+  checkFactory,
+  checkHost,
+  checkPort,
+  type ProtocolFactory,
+  withProtocol,
+} from "./server.ts";
 
 /** Options of `loop.createDatagramEndpoint`. */
 export interface DatagramEndpointOptions {
@@ -68,8 +78,6 @@ const MADE = (t: UdpTransport): void => {
   }
 };
 const START = (t: UdpTransport): void => t._receive();
-const LOST = (t: UdpTransport): void => t._callConnectionLost();
-const NOTIFY_LOST = (t: UdpTransport): void => t._notifyLost();
 const SET_WAITER = (fut: Future<unknown>): void => {
   if (!fut.done()) fut.setResult(undefined);
 };
@@ -96,7 +104,7 @@ function canonicalHost(host: string): string {
  * });
  * ```
  */
-export class UdpTransport extends DatagramTransport implements FlowControlled {
+export class UdpTransport extends DatagramTransport implements FlowControlled, HostTransport {
   /** @internal */ _loop: EventLoop;
   /** @internal */ _conn: Deno.DatagramConn;
   /** @internal */ _protocol: DatagramProtocol;
@@ -180,20 +188,7 @@ export class UdpTransport extends DatagramTransport implements FlowControlled {
 
   /** @internal */
   _settled(callback: (t: UdpTransport) => void): void {
-    this._ops--;
-    ioEnd(this._loop);
-    if (this._lostWaiting) {
-      if (this._ops === 0) {
-        this._lostWaiting = false;
-        if (!this._loop.isClosed()) this._loop._push(NOTIFY_LOST, this);
-      }
-      return;
-    }
-    if (this._loop.isClosed()) {
-      this._closeConn();
-      return;
-    }
-    this._loop._push(callback, this);
+    opSettled(this, callback);
   }
 
   /** @internal Keep one receive in flight. */
@@ -326,7 +321,7 @@ export class UdpTransport extends DatagramTransport implements FlowControlled {
     maybeResumeProtocol(this);
     if (this._bufferSize === 0 && this._closing && !this._connLost) {
       this._connLost++;
-      this._callConnectionLost();
+      callConnectionLost(this);
     }
   }
 
@@ -336,7 +331,7 @@ export class UdpTransport extends DatagramTransport implements FlowControlled {
     this._closing = true;
     if (this._bufferSize === 0) {
       this._connLost++;
-      this._loop._push(LOST, this);
+      this._loop._push(callConnectionLost, this);
     }
   }
 
@@ -345,58 +340,20 @@ export class UdpTransport extends DatagramTransport implements FlowControlled {
     this._forceClose(undefined);
   }
 
-  /** @internal */
+  /** @internal A protocol callback failed: report it and close. */
   _fatalError(exc: unknown, message: string): void {
-    this._loop.callExceptionHandler({
-      message,
-      exception: exc,
-      transport: this,
-      protocol: this._protocol,
-    });
-    this._forceClose(exc as Error);
+    fatalError(this, exc, message);
   }
 
   /** @internal */
   _forceClose(exc: Error | undefined): void {
-    if (this._connLost) return;
+    forceClose(this, exc);
+  }
+
+  /** @internal */
+  _clearWriteBuffer(): void {
     this._queue = [];
     this._bufferSize = 0;
-    this._closing = true;
-    this._connLost++;
-    this._lostExc = exc;
-    this._loop._push(LOST, this);
-  }
-
-  /** @internal Close the socket; tell the protocol once the operations in flight settled. */
-  _callConnectionLost(): void {
-    this._closeConn();
-    if (this._ops > 0) this._lostWaiting = true;
-    else this._notifyLost();
-  }
-
-  /** @internal */
-  _notifyLost(): void {
-    try {
-      this._protocol.connectionLost(this._lostExc);
-    } catch (e) {
-      this._loop.callExceptionHandler({
-        message: "Exception in protocol.connectionLost()",
-        exception: e,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
-  }
-
-  /** @internal */
-  _closeConn(): void {
-    if (this._connClosed) return;
-    this._connClosed = true;
-    try {
-      this._conn.close();
-    } catch {
-      // already closed
-    }
   }
 
   /** Python's repr. */
@@ -453,22 +410,14 @@ const endpointCoro = coroutine(function* createDatagramEndpoint(
   } catch (e) {
     throw _fromDenoError(e);
   }
-  let protocol: BaseProtocol;
-  try {
-    protocol = makeProtocol(factory, "createDatagramEndpoint()");
-  } catch (e) {
-    conn.close();
-    throw e;
-  }
-  const waiter = loop.createFuture<void>();
-  const transport = new UdpTransport(loop, conn, protocol as DatagramProtocol, remote, waiter);
-  try {
-    yield* waiter;
-  } catch (e) {
-    transport.abort();
-    throw e;
-  }
-  return [transport, protocol];
+  return yield* withProtocol(
+    loop,
+    factory,
+    "createDatagramEndpoint()",
+    () => conn.close(),
+    (protocol, waiter) =>
+      new UdpTransport(loop, conn, protocol as DatagramProtocol, remote, waiter),
+  );
 });
 
 /**
@@ -490,13 +439,7 @@ export function createDatagramEndpoint<P extends BaseProtocol>(
         "Deno 2): run with `deno run --unstable-net ...`",
     );
   }
-  if (typeof protocolFactory !== "function") {
-    throw new TypeError(
-      `${where}: protocolFactory must be a function returning a protocol, got ${
-        describe(protocolFactory)
-      }`,
-    );
-  }
+  checkFactory(protocolFactory, where);
   const remote = checkAddr(options.remoteAddr, where, "remoteAddr");
   const local = checkAddr(options.localAddr, where, "localAddr") ?? [anyAddress(remote), 0] as Addr;
   return endpointCoro(loop, protocolFactory, local, remote, options) as Coroutine<

@@ -115,7 +115,8 @@ export function checkConnectionOptions(options: ConnectionOptions, where: string
   }
 }
 
-function checkFactory(factory: unknown, where: string): void {
+/** @internal A protocol factory: a function. */
+export function checkFactory(factory: unknown, where: string): void {
   if (typeof factory !== "function") {
     throw new TypeError(
       `${where}: protocolFactory must be a function returning a protocol, got ${describe(factory)}`,
@@ -185,22 +186,43 @@ const connectUnixCoro = coroutine(function* createUnixConnection(
 });
 
 /** A connection is open: make the protocol and transport, wait for connectionMade. */
-function* connected(
+function connected(
   loop: EventLoop,
   conn: Deno.Conn,
   factory: ProtocolFactory,
   kind: SocketKind,
   extra: Record<string, unknown>,
 ): Coro<[SocketTransport, BaseProtocol]> {
+  return withProtocol(
+    loop,
+    factory,
+    "createConnection()",
+    () => conn.close(),
+    (protocol, waiter) => new SocketTransport(loop, conn, protocol, kind, extra, null, waiter),
+  );
+}
+
+/**
+ * @internal Make the protocol (`cleanup` runs if the factory fails), then
+ * the transport, and wait until the transport has called `connectionMade`
+ * (closing the transport if the wait is cancelled).
+ */
+export function* withProtocol<T extends { close(): void }>(
+  loop: EventLoop,
+  factory: ProtocolFactory,
+  where: string,
+  cleanup: () => void,
+  makeTransport: (protocol: BaseProtocol, waiter: Future<void>) => T,
+): Coro<[T, BaseProtocol]> {
   let protocol: BaseProtocol;
   try {
-    protocol = makeProtocol(factory, "createConnection()");
+    protocol = makeProtocol(factory, where);
   } catch (e) {
-    conn.close();
+    cleanup();
     throw e;
   }
   const waiter = loop.createFuture<void>();
-  const transport = new SocketTransport(loop, conn, protocol, kind, extra, null, waiter);
+  const transport = makeTransport(protocol, waiter);
   try {
     yield* waiter;
   } catch (e) {

@@ -357,6 +357,128 @@ export function setLimits(
   t._low = l;
 }
 
+// --- host operations and closing, shared by the socket and datagram transports ----------
+
+/** @internal The state a transport on a Deno connection keeps for its host operations and closing. */
+export interface HostTransport {
+  _loop: EventLoop;
+  _protocol: BaseProtocol;
+  _conn: { close(): void };
+  /** Host operations in flight on the connection. */
+  _ops: number;
+  /** The connection was closed on the host. */
+  _connClosed: boolean;
+  /** connectionLost waits for the operations in flight to settle. */
+  _lostWaiting: boolean;
+  /** The error connectionLost gets. */
+  _lostExc: Error | undefined;
+  /** close() or a fatal error. */
+  _closing: boolean;
+  /** Set once connectionLost is scheduled. */
+  _connLost: number;
+  /** The connection was handed over (startTls): not this transport's to close. */
+  _detached?: boolean;
+  /** Drop what waits to be written. */
+  _clearWriteBuffer(): void;
+  /** After connectionLost ran. */
+  _afterLost?(): void;
+}
+
+const CALL_LOST = (t: HostTransport): void => callConnectionLost(t);
+const NOTIFY_LOST = (t: HostTransport): void => notifyLost(t);
+
+/**
+ * @internal A host operation on `t` settled: queue `callback` with the
+ * transport on the loop. Once the transport waits to report its loss, the
+ * last operation to settle reports it instead; once the loop is closed,
+ * the connection is closed.
+ *
+ * @returns Whether `callback` was queued.
+ */
+export function opSettled<T extends HostTransport>(t: T, callback: (t: T) => void): boolean {
+  t._ops--;
+  const loop = t._loop;
+  ioEnd(loop);
+  if (t._lostWaiting) {
+    if (t._ops === 0) {
+      t._lostWaiting = false;
+      if (!loop.isClosed()) loop._push(NOTIFY_LOST, t);
+    }
+    return false;
+  }
+  if (loop.isClosed()) {
+    closeConn(t);
+    return false;
+  }
+  loop._push(callback, t);
+  return true;
+}
+
+/** @internal Close the connection on the host (once; not one handed over to TLS). */
+export function closeConn(t: HostTransport): void {
+  if (t._connClosed || t._detached) return;
+  t._connClosed = true;
+  try {
+    t._conn.close();
+  } catch {
+    // Already closed by the host.
+  }
+}
+
+/**
+ * @internal Close the connection, then tell the protocol once every host
+ * operation on it has settled (closing cancels them): the socket is
+ * released by then.
+ */
+export function callConnectionLost(t: HostTransport): void {
+  closeConn(t);
+  if (t._ops > 0) t._lostWaiting = true;
+  else notifyLost(t);
+}
+
+/** @internal The protocol's connectionLost, its failure reported to the loop. */
+export function notifyLost(t: HostTransport): void {
+  try {
+    t._protocol.connectionLost(t._lostExc);
+  } catch (e) {
+    t._loop.callExceptionHandler({
+      message: "Exception in protocol.connectionLost()",
+      exception: e,
+      transport: t,
+      protocol: t._protocol,
+    });
+  } finally {
+    t._afterLost?.();
+  }
+}
+
+/** @internal Close at once, dropping what waits to be written; connectionLost(exc) follows. */
+export function forceClose(t: HostTransport, exc: Error | undefined): void {
+  if (t._connLost) return;
+  t._clearWriteBuffer();
+  t._closing = true;
+  t._connLost++;
+  t._lostExc = exc;
+  t._loop._push(CALL_LOST, t);
+}
+
+/**
+ * @internal CPython's `_fatal_error`: an error that is not an OSError (a
+ * protocol callback that threw...) is reported to the loop; either way the
+ * transport closes with it.
+ */
+export function fatalError(t: HostTransport, exc: unknown, message: string): void {
+  if (!(exc instanceof OSError)) {
+    t._loop.callExceptionHandler({
+      message,
+      exception: exc,
+      transport: t,
+      protocol: t._protocol,
+    });
+  }
+  forceClose(t, exc as Error);
+}
+
 // --- the socket transport -------------------------------------------------------------
 
 /** The smallest read buffer, kept by an idle connection. */
@@ -384,8 +506,6 @@ const DELIVER_HELD = (t: SocketTransport): void => {
   if (t._held && !t._paused && !t._closing) t._deliver();
 };
 const WRITE_DONE = (t: SocketTransport): void => t._writeDone();
-const LOST = (t: SocketTransport): void => t._callConnectionLost(t._lostExc);
-const NOTIFY_LOST = (t: SocketTransport): void => t._notifyLost(t._lostExc);
 const WAKE_IDLE = (t: SocketTransport): void => {
   const waiters = t._idleWaiters;
   if (waiters === null || t._ops > 0) return;
@@ -423,7 +543,7 @@ export function addrInfo(addr: Deno.Addr | undefined): unknown {
  * });
  * ```
  */
-export class SocketTransport extends Transport implements FlowControlled {
+export class SocketTransport extends Transport implements FlowControlled, HostTransport {
   /** @internal */ _loop: EventLoop;
   /** @internal */ _conn: Deno.Conn;
   /** @internal */ _kind: SocketKind;
@@ -538,22 +658,9 @@ export class SocketTransport extends Transport implements FlowControlled {
 
   /** @internal A host operation settled: bring its outcome into the loop. */
   _settled(callback: (t: SocketTransport) => void): void {
-    this._ops--;
-    const loop = this._loop;
-    ioEnd(loop);
-    if (this._lostWaiting) {
-      if (this._ops === 0) {
-        this._lostWaiting = false;
-        if (!loop.isClosed()) loop._push(NOTIFY_LOST, this);
-      }
-      return;
+    if (opSettled(this, callback) && this._ops === 0 && this._idleWaiters !== null) {
+      this._loop._push(WAKE_IDLE, this);
     }
-    if (loop.isClosed()) {
-      this._closeConn();
-      return;
-    }
-    loop._push(callback, this);
-    if (this._ops === 0 && this._idleWaiters !== null) loop._push(WAKE_IDLE, this);
   }
 
   /** @internal A future done once no host operation is in flight on the connection. */
@@ -853,7 +960,8 @@ export class SocketTransport extends Transport implements FlowControlled {
       if (this._closing) {
         if (!this._connLost) {
           this._connLost++;
-          this._callConnectionLost(undefined);
+          this._lostExc = undefined;
+          callConnectionLost(this);
         }
       } else if (this._eof) {
         this._shutdownWrite();
@@ -928,7 +1036,7 @@ export class SocketTransport extends Transport implements FlowControlled {
     if (this._wsize === 0) {
       this._connLost++;
       this._lostExc = undefined;
-      this._loop._push(LOST, this);
+      this._loop._push(CALL_LOST, this);
     }
   }
 
@@ -939,69 +1047,20 @@ export class SocketTransport extends Transport implements FlowControlled {
 
   /** @internal */
   _fatalError(exc: unknown, message: string): void {
-    if (!(exc instanceof OSError)) {
-      this._loop.callExceptionHandler({
-        message,
-        exception: exc,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
-    this._forceClose(exc as Error);
+    fatalError(this, exc, message);
   }
 
   /** @internal */
   _forceClose(exc: Error | undefined): void {
-    if (this._connLost) return;
-    this._clearWriteBuffer();
-    this._closing = true;
-    this._connLost++;
-    this._lostExc = exc;
-    this._loop._push(LOST, this);
+    forceClose(this, exc);
   }
 
-  /**
-   * @internal Close the connection, then tell the protocol once every host
-   * operation on it has settled: the socket is released by then.
-   */
-  _callConnectionLost(exc: Error | undefined): void {
-    this._closeConn();
-    if (this._ops > 0) {
-      this._lostExc = exc;
-      this._lostWaiting = true;
-      return;
-    }
-    this._notifyLost(exc);
-  }
-
-  /** @internal */
-  _notifyLost(exc: Error | undefined): void {
-    try {
-      this._protocol.connectionLost(exc);
-    } catch (e) {
-      this._loop.callExceptionHandler({
-        message: "Exception in protocol.connectionLost()",
-        exception: e,
-        transport: this,
-        protocol: this._protocol,
-      });
-    } finally {
-      this._rbuf = null;
-      const server = this._server;
-      this._server = null;
-      server?._detach(this);
-    }
-  }
-
-  /** @internal */
-  _closeConn(): void {
-    if (this._connClosed || this._detached) return;
-    this._connClosed = true;
-    try {
-      this._conn.close();
-    } catch {
-      // Already closed by the host.
-    }
+  /** @internal After connectionLost: release the buffer, leave the server. */
+  _afterLost(): void {
+    this._rbuf = null;
+    const server = this._server;
+    this._server = null;
+    server?._detach(this);
   }
 
   // --- repr --------------------------------------------------------------------------
