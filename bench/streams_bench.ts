@@ -7,15 +7,8 @@
  *
  *   deno bench --allow-net=127.0.0.1 bench/streams_bench.ts
  */
-import {
-  getRunningLoop,
-  openConnection,
-  Protocol,
-  run,
-  startServer,
-  StreamReader,
-  type Transport,
-} from "../mod.ts";
+import { getRunningLoop, openConnection, run, startServer, StreamReader } from "../mod.ts";
+import { EchoClient, EchoProtocol } from "./compare/_echo_ours.ts";
 
 const N = 10_000;
 const line = new TextEncoder().encode("GET /index.html HTTP/1.1\r\n");
@@ -103,16 +96,6 @@ Deno.bench({
   },
 });
 
-class Echo extends Protocol {
-  t!: Transport;
-  override connectionMade(t: Transport) {
-    this.t = t;
-  }
-  override dataReceived(d: Uint8Array) {
-    this.t.write(d);
-  }
-}
-
 Deno.bench({
   name: `TCP echo, protocols: ${ROUNDS} round trips of 100 B`,
   group: "tcp",
@@ -120,30 +103,14 @@ Deno.bench({
   async fn() {
     await run(async () => {
       const loop = getRunningLoop();
-      const server = await loop.createServer(() => new Echo(), "127.0.0.1", 0);
+      const server = await loop.createServer(() => new EchoProtocol(), "127.0.0.1", 0);
       const done = loop.createFuture<void>();
       const msg = new Uint8Array(100);
-      class Client extends Protocol {
-        t!: Transport;
-        n = 0;
-        got = 0;
-        override connectionMade(t: Transport) {
-          this.t = t;
-          t.write(msg);
-        }
-        override dataReceived(d: Uint8Array) {
-          this.got += d.length;
-          while (this.got >= 100) {
-            this.got -= 100;
-            if (++this.n === ROUNDS) this.t.close();
-            else this.t.write(msg);
-          }
-        }
-        override connectionLost() {
-          done.setResult(undefined);
-        }
-      }
-      await loop.createConnection(() => new Client(), "127.0.0.1", server.sockets[0].port!);
+      await loop.createConnection(
+        () => new EchoClient(msg, ROUNDS, done),
+        "127.0.0.1",
+        server.sockets[0].port!,
+      );
       await done;
       server.close();
       await server.waitClosed();

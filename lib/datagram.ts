@@ -22,6 +22,7 @@ import {
   addrInfo,
   type BytesLike,
   callConnectionLost,
+  closeTransport,
   DatagramTransport,
   fatalError,
   type FlowControlled,
@@ -231,7 +232,7 @@ export class UdpTransport extends DatagramTransport implements FlowControlled, H
         }
       }
     } catch (exc) {
-      this._fatalError(exc, "Fatal error: protocol.datagramReceived() call failed.");
+      fatalError(this, exc, "Fatal error: protocol.datagramReceived() call failed.");
       return;
     }
     this._receive();
@@ -312,7 +313,7 @@ export class UdpTransport extends DatagramTransport implements FlowControlled, H
       try {
         this._protocol.errorReceived(err);
       } catch (exc) {
-        this._fatalError(exc, "Fatal error: protocol.errorReceived() call failed.");
+        fatalError(this, exc, "Fatal error: protocol.errorReceived() call failed.");
         return;
       }
     }
@@ -327,27 +328,12 @@ export class UdpTransport extends DatagramTransport implements FlowControlled, H
 
   /** Close once the queued datagrams are sent; `connectionLost(undefined)` follows. */
   override close(): void {
-    if (this._closing) return;
-    this._closing = true;
-    if (this._bufferSize === 0) {
-      this._connLost++;
-      this._loop._push(callConnectionLost, this);
-    }
+    closeTransport(this, this._bufferSize === 0);
   }
 
   /** Close at once, dropping queued datagrams. */
   abort(): void {
-    this._forceClose(undefined);
-  }
-
-  /** @internal A protocol callback failed: report it and close. */
-  _fatalError(exc: unknown, message: string): void {
-    fatalError(this, exc, message);
-  }
-
-  /** @internal */
-  _forceClose(exc: Error | undefined): void {
-    forceClose(this, exc);
+    forceClose(this, undefined);
   }
 
   /** @internal */

@@ -452,6 +452,20 @@ export function notifyLost(t: HostTransport): void {
   }
 }
 
+/**
+ * @internal `close()`: stop; once nothing waits to be written (`drained`,
+ * or later when the last write completes), close and call connectionLost.
+ */
+export function closeTransport(t: HostTransport, drained: boolean): void {
+  if (t._closing) return;
+  t._closing = true;
+  if (drained) {
+    t._connLost++;
+    t._lostExc = undefined;
+    t._loop._push(CALL_LOST, t);
+  }
+}
+
 /** @internal Close at once, dropping what waits to be written; connectionLost(exc) follows. */
 export function forceClose(t: HostTransport, exc: Error | undefined): void {
   if (t._connLost) return;
@@ -742,7 +756,7 @@ export class SocketTransport extends Transport implements FlowControlled, HostTr
     try {
       this._protocol.connectionMade(this);
     } catch (exc) {
-      this._fatalError(exc, "Fatal error: protocol.connectionMade() call failed.");
+      fatalError(this, exc, "Fatal error: protocol.connectionMade() call failed.");
     }
   }
 
@@ -761,7 +775,7 @@ export class SocketTransport extends Transport implements FlowControlled, HostTr
         }
         if (buf.length === 0) throw new RuntimeError("getBuffer() returned an empty buffer");
       } catch (exc) {
-        this._fatalError(exc, "Fatal error: protocol.getBuffer() call failed.");
+        fatalError(this, exc, "Fatal error: protocol.getBuffer() call failed.");
         return;
       }
     } else {
@@ -791,7 +805,7 @@ export class SocketTransport extends Transport implements FlowControlled, HostTr
     const err = this._rerr;
     if (err !== undefined) {
       this._rerr = undefined;
-      this._fatalError(_fromDenoError(err), "Fatal read error on socket transport");
+      fatalError(this, _fromDenoError(err), "Fatal read error on socket transport");
       return;
     }
     const n = this._rn;
@@ -805,7 +819,8 @@ export class SocketTransport extends Transport implements FlowControlled, HostTr
         if (this._buffered) (this._protocol as BufferedProtocol).bufferUpdated(n);
         else (this._protocol as Protocol).dataReceived(this._takeChunk(n));
       } catch (exc) {
-        this._fatalError(
+        fatalError(
+          this,
           exc,
           `Fatal error: protocol.${
             this._buffered ? "bufferUpdated" : "dataReceived"
@@ -842,7 +857,7 @@ export class SocketTransport extends Transport implements FlowControlled, HostTr
     try {
       keepOpen = (this._protocol as Protocol).eofReceived?.();
     } catch (exc) {
-      this._fatalError(exc, "Fatal error: protocol.eofReceived() call failed.");
+      fatalError(this, exc, "Fatal error: protocol.eofReceived() call failed.");
       return;
     }
     // With keepOpen the transport stays open for writing; reading is over.
@@ -938,7 +953,7 @@ export class SocketTransport extends Transport implements FlowControlled, HostTr
     if (err !== undefined) {
       this._werr = undefined;
       this._clearWriteBuffer();
-      this._fatalError(_fromDenoError(err), "Fatal write error on socket transport");
+      fatalError(this, _fromDenoError(err), "Fatal write error on socket transport");
       return;
     }
     const n = this._wn;
@@ -1031,28 +1046,12 @@ export class SocketTransport extends Transport implements FlowControlled, HostTr
    * connection closes and the protocol's `connectionLost(undefined)` runs.
    */
   override close(): void {
-    if (this._closing) return;
-    this._closing = true;
-    if (this._wsize === 0) {
-      this._connLost++;
-      this._lostExc = undefined;
-      this._loop._push(CALL_LOST, this);
-    }
+    closeTransport(this, this._wsize === 0);
   }
 
   /** Close at once: buffered data is dropped; `connectionLost(undefined)` follows. */
   abort(): void {
-    this._forceClose(undefined);
-  }
-
-  /** @internal */
-  _fatalError(exc: unknown, message: string): void {
-    fatalError(this, exc, message);
-  }
-
-  /** @internal */
-  _forceClose(exc: Error | undefined): void {
-    forceClose(this, exc);
+    forceClose(this, undefined);
   }
 
   /** @internal After connectionLost: release the buffer, leave the server. */

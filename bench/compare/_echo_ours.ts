@@ -7,6 +7,7 @@
 import {
   type Coro,
   coroutine,
+  type Future,
   gather,
   getRunningLoop,
   openConnection,
@@ -17,13 +18,39 @@ import {
 } from "../../mod.ts";
 import { echoServerChild, servedUntilStdinCloses } from "./_common.ts";
 
-class EchoProtocol extends Protocol {
+/** A protocol echoing what it receives. */
+export class EchoProtocol extends Protocol {
   transport!: Transport;
   override connectionMade(t: Transport) {
     this.transport = t;
   }
   override dataReceived(data: Uint8Array) {
     this.transport.write(data);
+  }
+}
+
+/** A protocol client: sends `msg`, waits for it to come back, `rounds` times, then closes. */
+export class EchoClient extends Protocol {
+  transport!: Transport;
+  n = 0;
+  got = 0;
+  constructor(public msg: Uint8Array, public rounds: number, public done: Future<void>) {
+    super();
+  }
+  override connectionMade(t: Transport) {
+    this.transport = t;
+    t.write(this.msg);
+  }
+  override dataReceived(data: Uint8Array) {
+    this.got += data.length;
+    while (this.got >= this.msg.length) {
+      this.got -= this.msg.length;
+      if (++this.n === this.rounds) this.transport.close();
+      else this.transport.write(this.msg);
+    }
+  }
+  override connectionLost() {
+    this.done.setResult(undefined);
   }
 }
 
@@ -110,32 +137,16 @@ export async function w6b(clients: number, rounds: number, size: number) {
   const msg = new Uint8Array(size).fill(120);
   return await run(function* () {
     const loop = getRunningLoop();
-    class Client extends Protocol {
-      transport!: Transport;
-      n = 0;
-      got = 0;
-      done = loop.createFuture<void>();
-      override connectionMade(t: Transport) {
-        this.transport = t;
-        t.write(msg);
-      }
-      override dataReceived(data: Uint8Array) {
-        this.got += data.length;
-        while (this.got >= size) {
-          this.got -= size;
-          if (++this.n === rounds) this.transport.close();
-          else this.transport.write(msg);
-        }
-      }
-      override connectionLost() {
-        this.done.setResult(undefined);
-      }
-    }
     const t0 = performance.now();
     const made = yield* gather(
       Array.from(
         { length: clients },
-        () => loop.createConnection(() => new Client(), "127.0.0.1", port),
+        () =>
+          loop.createConnection(
+            () => new EchoClient(msg, rounds, loop.createFuture<void>()),
+            "127.0.0.1",
+            port,
+          ),
       ),
     );
     yield* gather(made.map(([, p]) => p.done));
