@@ -8,7 +8,7 @@
  *   deno bench --allow-net=127.0.0.1 bench/streams_bench.ts
  */
 import { getRunningLoop, openConnection, run, startServer, StreamReader } from "../mod.ts";
-import { EchoClient, EchoProtocol } from "./compare/_echo_ours.ts";
+import { EchoClient, EchoProtocol, echoStreamGen } from "./compare/_echo_ours.ts";
 
 const N = 10_000;
 const line = new TextEncoder().encode("GET /index.html HTTP/1.1\r\n");
@@ -68,19 +68,7 @@ Deno.bench({
   ignore: !net,
   async fn() {
     await run(function* () {
-      const server = yield* startServer(
-        function* (reader, writer) {
-          for (;;) {
-            const data = yield* reader.read(65536);
-            if (data.length === 0) break;
-            writer.write(data);
-            yield* writer.drain();
-          }
-          writer.close();
-        },
-        "127.0.0.1",
-        0,
-      );
+      const server = yield* startServer(echoStreamGen, "127.0.0.1", 0);
       const [reader, writer] = yield* openConnection("127.0.0.1", server.sockets[0].port!);
       const msg = new Uint8Array(100);
       for (let i = 0; i < ROUNDS; i++) {

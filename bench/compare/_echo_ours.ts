@@ -14,6 +14,8 @@ import {
   Protocol,
   run,
   startServer,
+  type StreamReader,
+  type StreamWriter,
   type Transport,
 } from "../../mod.ts";
 import { echoServerChild, servedUntilStdinCloses } from "./_common.ts";
@@ -54,6 +56,17 @@ export class EchoClient extends Protocol {
   }
 }
 
+/** A stream server's handler echoing what it reads, generator style. */
+export function* echoStreamGen(reader: StreamReader, writer: StreamWriter): Coro<void> {
+  for (;;) {
+    const data = yield* reader.read(65536);
+    if (data.length === 0) break;
+    writer.write(data);
+    yield* writer.drain();
+  }
+  writer.close();
+}
+
 /** `W6serve a|b`: the echo server (streams or protocols), until stdin closes. */
 export async function serveEcho(kind: string, asyncStyle: boolean): Promise<void> {
   await run(function* () {
@@ -70,15 +83,7 @@ export async function serveEcho(kind: string, asyncStyle: boolean): Promise<void
             }
             writer.close();
           }
-          : function* (reader, writer) {
-            for (;;) {
-              const data = yield* reader.read(65536);
-              if (data.length === 0) break;
-              writer.write(data);
-              yield* writer.drain();
-            }
-            writer.close();
-          },
+          : echoStreamGen,
         "127.0.0.1",
         0,
       );
