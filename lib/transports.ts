@@ -25,21 +25,29 @@ import { BaseProtocol, BufferedProtocol, type Protocol } from "./protocols.ts";
 // --- host operations ------------------------------------------------------------
 
 /**
+ * The loop's count of host work for which a virtual clock jumps to its next
+ * timer after a short real idle threshold instead of waiting (trio's
+ * autojump rule: a socket waiting on a silent peer must not freeze virtual
+ * time). A core that applies the threshold to all host work has no such
+ * count; then counting host work is enough.
+ */
+type AutojumpCounted = { _detached?: number };
+
+/**
  * @internal One host I/O operation (read, write, accept, connect...) starts on
- * `loop`. It is counted as host work; it also counts in the loop's
- * `_detached` total, for which a virtual clock jumps to its next timer after
- * a short real idle threshold instead of waiting for the operation (trio's
- * autojump rule: a socket that waits on a silent peer must not freeze
- * virtual time).
+ * `loop`: it counts as host work, which a virtual clock waits for only up to
+ * the autojump threshold.
  */
 export function ioStart(loop: EventLoop): void {
-  loop._detached++;
+  const counted = loop as unknown as AutojumpCounted;
+  if (counted._detached !== undefined) counted._detached++;
   loop._hostBusyAdd(1);
 }
 
 /** @internal The host operation counted by {@linkcode ioStart} settled. */
 export function ioEnd(loop: EventLoop): void {
-  loop._detached--;
+  const counted = loop as unknown as AutojumpCounted;
+  if (counted._detached !== undefined) counted._detached--;
   loop._hostBusyAdd(-1);
 }
 
