@@ -134,3 +134,60 @@ export {
   toThread,
   workerFunction,
 } from "./lib/executors.ts";
+// Streams, transports and protocols; Python's OSError family for I/O errors.
+export {
+  type ClientConnectedCallback,
+  DEFAULT_LIMIT,
+  FlowControlMixin,
+  openConnection,
+  type OpenConnectionOptions,
+  openUnixConnection,
+  startServer,
+  type StartServerOptions,
+  startUnixServer,
+  type StartUnixServerOptions,
+  StreamReader,
+  StreamReaderProtocol,
+  StreamWriter,
+} from "./lib/streams.ts";
+export {
+  type ConnectionOptions,
+  type ProtocolFactory,
+  Server,
+  type ServerOptions,
+  type ServerSocket,
+  type UnixServerOptions,
+} from "./lib/server.ts";
+export {
+  BaseProtocol,
+  BufferedProtocol,
+  DatagramProtocol,
+  Protocol,
+  SubprocessProtocol,
+} from "./lib/protocols.ts";
+export {
+  BaseTransport,
+  type BytesLike,
+  DatagramTransport,
+  ReadTransport,
+  type SocketKind,
+  SocketTransport,
+  Transport,
+  type WriteBufferLimits,
+  WriteTransport,
+} from "./lib/transports.ts";
+export { type DatagramEndpointOptions, type UdpAddress, UdpTransport } from "./lib/datagram.ts";
+export { type StartTlsOptions, type TlsOptions } from "./lib/tls.ts";
+export {
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  GaiError,
+  OSError,
+  PermissionError,
+  SSLError,
+} from "./lib/errors.ts";

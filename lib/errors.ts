@@ -252,7 +252,7 @@ export class IncompleteReadError extends Error {
   constructor(partial: Uint8Array, expected: number | null) {
     super(
       `${partial.length} bytes read on a total of ${
-        expected === null ? "None" : expected
+        expected === null ? "undefined" : expected
       } expected bytes`,
     );
     this.partial = partial;
@@ -456,3 +456,331 @@ ExceptionGroup.prototype.name = "ExceptionGroup";
  */
 export class KeyboardInterrupt extends Error {}
 KeyboardInterrupt.prototype.name = "KeyboardInterrupt";
+
+// --- I/O errors: Python's OSError family ---------------------------------------
+
+/** Linux errno numbers (Python's `errno` module) and their POSIX names. */
+const ERRNO: Record<string, [number, string]> = {
+  EPERM: [1, "Operation not permitted"],
+  ENOENT: [2, "No such file or directory"],
+  EINTR: [4, "Interrupted system call"],
+  EBADF: [9, "Bad file descriptor"],
+  EAGAIN: [11, "Resource temporarily unavailable"],
+  EACCES: [13, "Permission denied"],
+  EEXIST: [17, "File exists"],
+  ENOTDIR: [20, "Not a directory"],
+  EISDIR: [21, "Is a directory"],
+  EINVAL: [22, "Invalid argument"],
+  EMFILE: [24, "Too many open files"],
+  EPIPE: [32, "Broken pipe"],
+  ELOOP: [40, "Too many levels of symbolic links"],
+  ENOTSUP: [95, "Operation not supported"],
+  EADDRINUSE: [98, "Address already in use"],
+  EADDRNOTAVAIL: [99, "Cannot assign requested address"],
+  ENETUNREACH: [101, "Network is unreachable"],
+  ECONNABORTED: [103, "Software caused connection abort"],
+  ECONNRESET: [104, "Connection reset by peer"],
+  ENOTCONN: [107, "Transport endpoint is not connected"],
+  ETIMEDOUT: [110, "Connection timed out"],
+  ECONNREFUSED: [111, "Connection refused"],
+  EHOSTUNREACH: [113, "No route to host"],
+};
+
+const ERRNO_NAMES = new Map<number, string>(
+  Object.entries(ERRNO).map(([name, [n]]) => [n, name]),
+);
+
+/**
+ * Python's `OSError`: a system call failed. `errno` is Python's number on
+ * Linux (111 for a refused connection, 2 for a missing file), `strerror` its
+ * text, `code` its POSIX name (`"ECONNREFUSED"`, as Deno names it in
+ * `error.code`). The message reads as Python prints it:
+ * `[Errno 111] Connect call failed ('127.0.0.1', 9)`. Made with one string
+ * (`new OSError("text")`), `errno` and `strerror` are `null`, as in Python.
+ *
+ * Deno's errors are mapped onto this family where they enter the library
+ * (`Deno.errors.ConnectionRefused` becomes `ConnectionRefusedError`...),
+ * with Deno's error as `cause`.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionRefusedError, OSError } from "@yieldfrom/asyncio";
+ * const e = new ConnectionRefusedError(111, "Connection refused");
+ * console.log(e instanceof OSError, e.errno, e.code, e.message);
+ * // true 111 ECONNREFUSED [Errno 111] Connection refused
+ * ```
+ */
+export class OSError extends Error {
+  /** Python's error number (Linux), or `null`. */
+  errno: number | null;
+  /** The error's text without the number, or `null`. */
+  strerror: string | null;
+  /** The POSIX name of `errno` (`"ECONNREFUSED"`), or Deno's name for the error. */
+  code: string | undefined;
+  /** The file or address concerned, when there is one. */
+  filename: string | undefined;
+
+  /**
+   * Make an OS error, as Python's `OSError(errno, strerror)` or `OSError(message)`.
+   *
+   * @param errnoOrMessage Python's error number, or a message alone.
+   * @param strerror The error's text (with a number).
+   * @param options `cause` (the original error), `code`, `filename`.
+   */
+  constructor(
+    errnoOrMessage?: number | string,
+    strerror?: string,
+    options?: ErrorOptions & { code?: string; filename?: string },
+  ) {
+    const hasErrno = typeof errnoOrMessage === "number";
+    const message = hasErrno
+      ? `[Errno ${errnoOrMessage}] ${strerror ?? ""}${
+        options?.filename !== undefined ? `: '${options.filename}'` : ""
+      }`
+      : (errnoOrMessage ?? "");
+    super(message, options);
+    this.errno = hasErrno ? errnoOrMessage : null;
+    this.strerror = hasErrno ? (strerror ?? null) : null;
+    this.code = options?.code ?? (hasErrno ? ERRNO_NAMES.get(errnoOrMessage) : undefined);
+    this.filename = options?.filename;
+  }
+
+  /** Python's repr: `ConnectionRefusedError(111, 'Connection refused')`. */
+  [REPR](): string {
+    const args = this.errno !== null
+      ? `${this.errno}, ${repr(this.strerror)}`
+      : this.message === ""
+      ? ""
+      : repr(this.message);
+    return `${this.name}(${args})`;
+  }
+}
+OSError.prototype.name = "OSError";
+
+/**
+ * A connection failed (Python's `ConnectionError`): the base of
+ * `ConnectionRefusedError`, `ConnectionResetError`,
+ * `ConnectionAbortedError` and `BrokenPipeError`.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, ConnectionResetError } from "@yieldfrom/asyncio";
+ * console.log(new ConnectionResetError("Connection lost") instanceof ConnectionError); // true
+ * ```
+ */
+export class ConnectionError extends OSError {}
+ConnectionError.prototype.name = "ConnectionError";
+
+/**
+ * Nothing listens at the address (errno 111, `ECONNREFUSED`).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionRefusedError, openConnection, run } from "@yieldfrom/asyncio";
+ * await run(async () => {
+ *   try {
+ *     await openConnection("127.0.0.1", 9); // the discard port: nothing listens
+ *   } catch (e) {
+ *     console.log(e instanceof ConnectionRefusedError); // true
+ *   }
+ * });
+ * ```
+ */
+export class ConnectionRefusedError extends ConnectionError {}
+ConnectionRefusedError.prototype.name = "ConnectionRefusedError";
+
+/**
+ * The peer reset the connection (errno 104, `ECONNRESET`), or it was lost
+ * before a write could be flushed (`drain()` on a lost connection).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionResetError } from "@yieldfrom/asyncio";
+ * console.log(new ConnectionResetError(104, "Connection reset by peer").message);
+ * // [Errno 104] Connection reset by peer
+ * ```
+ */
+export class ConnectionResetError extends ConnectionError {}
+ConnectionResetError.prototype.name = "ConnectionResetError";
+
+/**
+ * The connection was aborted on this side (errno 103, `ECONNABORTED`).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionAbortedError, ConnectionError } from "@yieldfrom/asyncio";
+ * console.log(new ConnectionAbortedError(103, "Software caused connection abort") instanceof ConnectionError); // true
+ * ```
+ */
+export class ConnectionAbortedError extends ConnectionError {}
+ConnectionAbortedError.prototype.name = "ConnectionAbortedError";
+
+/**
+ * Writing to a connection the peer has closed (errno 32, `EPIPE`).
+ *
+ * @example
+ * ```ts
+ * import { BrokenPipeError } from "@yieldfrom/asyncio";
+ * console.log(new BrokenPipeError(32, "Broken pipe").code); // EPIPE
+ * ```
+ */
+export class BrokenPipeError extends ConnectionError {}
+BrokenPipeError.prototype.name = "BrokenPipeError";
+
+/**
+ * A file or Unix socket path does not exist (errno 2, `ENOENT`).
+ *
+ * @example
+ * ```ts
+ * import { FileNotFoundError, OSError } from "@yieldfrom/asyncio";
+ * console.log(new FileNotFoundError(2, "No such file or directory") instanceof OSError); // true
+ * ```
+ */
+export class FileNotFoundError extends OSError {}
+FileNotFoundError.prototype.name = "FileNotFoundError";
+
+/**
+ * Something to be created exists already (errno 17, `EEXIST`).
+ *
+ * @example
+ * ```ts
+ * import { FileExistsError } from "@yieldfrom/asyncio";
+ * console.log(new FileExistsError(17, "File exists").errno); // 17
+ * ```
+ */
+export class FileExistsError extends OSError {}
+FileExistsError.prototype.name = "FileExistsError";
+
+/**
+ * Not allowed (errno 13, `EACCES`, or 1, `EPERM`). A missing Deno
+ * permission (`--allow-net`...) is one too: its message says which flag.
+ *
+ * @example
+ * ```ts
+ * import { PermissionError } from "@yieldfrom/asyncio";
+ * console.log(new PermissionError(13, "Permission denied").message); // [Errno 13] Permission denied
+ * ```
+ */
+export class PermissionError extends OSError {}
+PermissionError.prototype.name = "PermissionError";
+
+/**
+ * A host name could not be resolved (Python's `socket.gaierror`; `errno`
+ * is the negative `EAI_*` number, -2 for an unknown name).
+ *
+ * @example
+ * ```ts
+ * import { GaiError } from "@yieldfrom/asyncio";
+ * console.log(new GaiError(-2, "Name or service not known").message);
+ * // [Errno -2] Name or service not known
+ * ```
+ */
+export class GaiError extends OSError {}
+GaiError.prototype.name = "GaiError";
+
+/**
+ * A TLS handshake or certificate check failed (Python's `ssl.SSLError`).
+ *
+ * @example
+ * ```ts
+ * import { OSError, SSLError } from "@yieldfrom/asyncio";
+ * console.log(new SSLError("certificate verify failed") instanceof OSError); // true
+ * ```
+ */
+export class SSLError extends OSError {}
+SSLError.prototype.name = "SSLError";
+
+/** The class Python's `OSError(errno, ...)` constructor picks for `errno`. */
+function osErrorClass(errno: number): typeof OSError {
+  switch (errno) {
+    case 111:
+      return ConnectionRefusedError;
+    case 104:
+      return ConnectionResetError;
+    case 103:
+      return ConnectionAbortedError;
+    case 32:
+      return BrokenPipeError;
+    case 2:
+      return FileNotFoundError;
+    case 17:
+      return FileExistsError;
+    case 1:
+    case 13:
+      return PermissionError;
+  }
+  return OSError;
+}
+
+/**
+ * @internal Python's `OSError(errno, strerror)`, which makes the subclass
+ * that `errno` names (`ConnectionRefusedError` for 111...).
+ */
+export function _osError(
+  errno: number,
+  strerror?: string,
+  options?: ErrorOptions & { code?: string; filename?: string },
+): OSError {
+  const cls = osErrorClass(errno);
+  return new cls(errno, strerror ?? ERRNO[ERRNO_NAMES.get(errno) ?? ""]?.[1] ?? "", options);
+}
+
+/** Deno's error classes by name, with the POSIX name Deno gives them in `code`. */
+const DENO_ERRORS: Record<string, string> = {
+  NotFound: "ENOENT",
+  PermissionDenied: "EACCES",
+  ConnectionRefused: "ECONNREFUSED",
+  ConnectionReset: "ECONNRESET",
+  ConnectionAborted: "ECONNABORTED",
+  NotConnected: "ENOTCONN",
+  AddrInUse: "EADDRINUSE",
+  AddrNotAvailable: "EADDRNOTAVAIL",
+  BrokenPipe: "EPIPE",
+  AlreadyExists: "EEXIST",
+  TimedOut: "ETIMEDOUT",
+  Interrupted: "EINTR",
+  WouldBlock: "EAGAIN",
+  BadResource: "EBADF",
+  IsADirectory: "EISDIR",
+  NotADirectory: "ENOTDIR",
+  NetworkUnreachable: "ENETUNREACH",
+  FilesystemLoop: "ELOOP",
+  NotSupported: "ENOTSUP",
+};
+
+/**
+ * @internal Map an error from a Deno API onto Python's OSError family at the
+ * boundary, keeping Deno's error as `cause`. `strerror` replaces the system's
+ * text (CPython's "Connect call failed ('127.0.0.1', 9)"). Errors that are not
+ * Deno's I/O errors (a TypeError...) are returned as they are.
+ */
+export function _fromDenoError(e: unknown, strerror?: string, filename?: string): unknown {
+  if (e instanceof OSError || !(e instanceof Error)) return e;
+  const name = e.name;
+  if (name === "NotCapable") {
+    // A permission the program was not given: say which flag.
+    return new PermissionError(13, e.message, { cause: e, code: "NotCapable", filename });
+  }
+  if (/failed to lookup address|Name or service not known|No address associated/.test(e.message)) {
+    const again = /Temporary failure/.test(e.message);
+    return new GaiError(
+      again ? -3 : -2,
+      again ? "Temporary failure in name resolution" : "Name or service not known",
+      {
+        cause: e,
+        code: again ? "EAI_AGAIN" : "EAI_NONAME",
+      },
+    );
+  }
+  if (name === "InvalidData" && /certificate|tls|handshake|alert/i.test(e.message)) {
+    return new SSLError(1, e.message, { cause: e, code: "InvalidData" });
+  }
+  const code = (e as { code?: unknown }).code;
+  const posix = typeof code === "string" && code in ERRNO ? code : DENO_ERRORS[name];
+  if (posix === undefined || !(posix in ERRNO)) {
+    if (!(name in Deno.errors)) return e;
+    return new OSError(e.message, undefined, { cause: e, code: name });
+  }
+  const [errno, text] = ERRNO[posix];
+  return _osError(errno, strerror ?? text, { cause: e, code: posix, filename });
+}

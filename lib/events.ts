@@ -24,6 +24,17 @@ import type { Callback, Handle, TimerHandle } from "./handles.ts";
 import type { Driver, Future } from "./futures.ts";
 import type { Task, TaskFactory, TaskOptions } from "./tasks.ts";
 import type { AwaitableOrThunk, Coroutine } from "./coroutines.ts";
+import type { BaseProtocol } from "./protocols.ts";
+import type { SocketTransport } from "./transports.ts";
+import type {
+  ConnectionOptions,
+  ProtocolFactory,
+  Server,
+  ServerOptions,
+  UnixServerOptions,
+} from "./server.ts";
+import type { DatagramEndpointOptions, UdpTransport } from "./datagram.ts";
+import type { StartTlsOptions, TlsOptions } from "./tls.ts";
 
 /** Options of `newEventLoop()`, `run()` and `Runner`. */
 export interface EventLoopOptions {
@@ -156,6 +167,43 @@ export interface AbstractEventLoop {
   addSignalHandler(sig: Deno.Signal, callback: Callback, ...args: unknown[]): void;
   /** Remove the handler of `sig`. */
   removeSignalHandler(sig: Deno.Signal): boolean;
+  /** Connect over TCP (or TLS) and run a protocol on the connection. */
+  createConnection<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    host: string,
+    port: number,
+    options?: ConnectionOptions,
+  ): Coroutine<[SocketTransport, P]>;
+  /** Listen on `host:port`, running a protocol on each connection. */
+  createServer(
+    protocolFactory: ProtocolFactory,
+    host: string | string[] | null | undefined,
+    port: number,
+    options?: ServerOptions,
+  ): Coroutine<Server>;
+  /** Connect to a Unix socket. */
+  createUnixConnection<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    path: string,
+  ): Coroutine<[SocketTransport, P]>;
+  /** Listen on a Unix socket. */
+  createUnixServer(
+    protocolFactory: ProtocolFactory,
+    path: string,
+    options?: UnixServerOptions,
+  ): Coroutine<Server>;
+  /** A UDP endpoint (needs `--unstable-net`). */
+  createDatagramEndpoint<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    options?: DatagramEndpointOptions,
+  ): Coroutine<[UdpTransport, P]>;
+  /** Upgrade a client connection to TLS. */
+  startTls(
+    transport: SocketTransport,
+    protocol: BaseProtocol,
+    ssl: boolean | TlsOptions,
+    options?: StartTlsOptions,
+  ): Coroutine<SocketTransport>;
 
   // --- the runtime's internal contract -----------------------------------
 

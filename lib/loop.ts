@@ -53,6 +53,26 @@ import { UnretrievedTracker } from "./unretrieved.ts";
 import { HostBridge } from "./host.ts";
 import { checkSeconds, DURATION, MOMENT } from "./seconds.ts";
 import { ThreadPoolExecutor } from "./executors.ts";
+// The network methods (see the block at the end of EventLoop).
+import type { BaseProtocol } from "./protocols.ts";
+import type { SocketTransport } from "./transports.ts";
+import {
+  type ConnectionOptions,
+  createConnection,
+  createServer,
+  createUnixConnection,
+  createUnixServer,
+  type ProtocolFactory,
+  type Server,
+  type ServerOptions,
+  type UnixServerOptions,
+} from "./server.ts";
+import {
+  createDatagramEndpoint,
+  type DatagramEndpointOptions,
+  type UdpTransport,
+} from "./datagram.ts";
+import { startTls, type StartTlsOptions, type TlsOptions } from "./tls.ts";
 
 export type { EventLoopOptions, ExceptionContext, ExceptionHandler, Executor };
 
@@ -956,6 +976,147 @@ export class EventLoop implements AbstractEventLoop {
   /** @internal */
   [Symbol.for("Deno.customInspect")](): string {
     return this[REPR]();
+  }
+
+  // --- network (see transports.ts) ---
+
+  /**
+   * Connect to `host:port` over TCP (TLS with `ssl`) and run a protocol on
+   * the connection (Python's `loop.create_connection`). The coroutine
+   * returns `[transport, protocol]` once `connectionMade` has run.
+   *
+   * @param protocolFactory Makes the protocol.
+   * @param host The host name or address (not empty).
+   * @param port The port, 0–65535.
+   * @param options `ssl` (`true` or TLS options), `serverHostname`.
+   * @returns A coroutine of `[transport, protocol]`.
+   * @throws {ValueError} At the call, for an empty host or a port out of range.
+   *
+   * @example
+   * ```ts
+   * import { getRunningLoop, Protocol, run, startServer, type Transport } from "@yieldfrom/asyncio";
+   * class Hello extends Protocol {
+   *   override connectionMade(t: Transport) {
+   *     t.write("hello\n");
+   *     t.close();
+   *   }
+   * }
+   * await run(async () => {
+   *   const server = await startServer(async (reader, writer) => {
+   *     console.log(new TextDecoder().decode(await reader.readline())); // hello
+   *     writer.close();
+   *   }, "127.0.0.1", 0);
+   *   await getRunningLoop().createConnection(() => new Hello(), "127.0.0.1", server.sockets[0].port!);
+   *   server.close();
+   *   await server.waitClosed();
+   * });
+   * ```
+   */
+  createConnection<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    host: string,
+    port: number,
+    options?: ConnectionOptions,
+  ): Coroutine<[SocketTransport, P]> {
+    return createConnection(this, protocolFactory, host, port, options);
+  }
+
+  /**
+   * Listen on `host:port` and run a protocol from `protocolFactory` on each
+   * connection (Python's `loop.create_server`). `host` `null` (or `""`)
+   * means every interface; port 0 picks a free port (`server.sockets`).
+   *
+   * @param protocolFactory Makes a protocol per connection.
+   * @param host The address, `null`, or a list of addresses.
+   * @param port The port.
+   * @param options `ssl` (`{ cert, key }`), `reusePort`, `startServing`.
+   * @returns A coroutine of the `Server`.
+   *
+   * @example
+   * ```ts
+   * import { getRunningLoop, Protocol, run } from "@yieldfrom/asyncio";
+   * await run(async () => {
+   *   const server = await getRunningLoop().createServer(() => new Protocol(), "127.0.0.1", 0);
+   *   console.log(server.isServing()); // true
+   *   server.close();
+   *   await server.waitClosed();
+   * });
+   * ```
+   */
+  createServer(
+    protocolFactory: ProtocolFactory,
+    host: string | string[] | null | undefined,
+    port: number,
+    options?: ServerOptions,
+  ): Coroutine<Server> {
+    return createServer(this, protocolFactory, host, port, options);
+  }
+
+  /**
+   * Connect to the Unix socket at `path` (Python's `loop.create_unix_connection`).
+   *
+   * @param protocolFactory Makes the protocol.
+   * @param path The socket's path.
+   * @returns A coroutine of `[transport, protocol]`.
+   */
+  createUnixConnection<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    path: string,
+  ): Coroutine<[SocketTransport, P]> {
+    return createUnixConnection(this, protocolFactory, path);
+  }
+
+  /**
+   * Listen on the Unix socket at `path` (Python's `loop.create_unix_server`).
+   *
+   * @param protocolFactory Makes a protocol per connection.
+   * @param path The socket's path (a socket file left there is replaced).
+   * @param options `startServing`.
+   * @returns A coroutine of the `Server`.
+   */
+  createUnixServer(
+    protocolFactory: ProtocolFactory,
+    path: string,
+    options?: UnixServerOptions,
+  ): Coroutine<Server> {
+    return createUnixServer(this, protocolFactory, path, options);
+  }
+
+  /**
+   * A UDP endpoint (Python's `loop.create_datagram_endpoint`). Deno 2 has
+   * UDP only with `--unstable-net`: without it this throws a RuntimeError
+   * that says so.
+   *
+   * @param protocolFactory Makes the `DatagramProtocol`.
+   * @param options `localAddr`, `remoteAddr` (`[host, port]` each), `reuseAddress`.
+   * @returns A coroutine of `[transport, protocol]`.
+   * @throws {RuntimeError} Without `--unstable-net`.
+   */
+  createDatagramEndpoint<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    options?: DatagramEndpointOptions,
+  ): Coroutine<[UdpTransport, P]> {
+    return createDatagramEndpoint(this, protocolFactory, options);
+  }
+
+  /**
+   * Upgrade a client connection to TLS (Python's `loop.start_tls`): the
+   * coroutine returns the new transport, which serves `protocol` (its
+   * `connectionMade` is not called again).
+   *
+   * @param transport The connection's transport.
+   * @param protocol Its protocol.
+   * @param ssl `true` or TLS options (`caCerts`).
+   * @param options `serverHostname`.
+   * @returns A coroutine of the new transport.
+   */
+  startTls(
+    transport: SocketTransport,
+    protocol: BaseProtocol,
+    ssl: boolean | TlsOptions,
+    options?: StartTlsOptions,
+  ): Coroutine<SocketTransport> {
+    return startTls(this, transport, protocol, ssl, options);
   }
 }
 

@@ -385,9 +385,10 @@ Deno.test("gather(a, b, { returnExceptions: flag }) type-checks with a boolean f
   });
 });
 
-Deno.test("IncompleteReadError says None when no size was expected, as CPython", () => {
+Deno.test("IncompleteReadError says undefined when no size was expected, as CPython does", () => {
+  // CPython: 'undefined' if expected is None else repr(expected)
   assertEquals(
     new IncompleteReadError(new Uint8Array(3), null).message,
-    "3 bytes read on a total of None expected bytes",
+    "3 bytes read on a total of undefined expected bytes",
   );
 });

@@ -6,12 +6,14 @@
  * `.async.ts`) share one `.out`.
  *
  * The executor programs (seed 002, seed 004 §3.6) use real threads and real
- * time; they are checked by tests/examples_seed002_test.ts.
+ * time; they are checked by tests/examples_seed002_test.ts. The network
+ * programs (seed 001's TCP echo server and client, seed 004's Redis client)
+ * need a peer and --allow-net: tests/examples_network_test.ts runs them.
  */
 import { assert, assertEquals } from "@std/assert";
 
 const root = new URL("../examples/", import.meta.url);
-const REAL_TIME = /thread|executor|count_down/;
+const REAL_TIME = /thread|executor|count_down|tcp_echo|redis/;
 
 /**
  * A Task repr names the file it was defined in (the seed's path is the

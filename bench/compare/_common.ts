@@ -71,3 +71,52 @@ export async function runWorkload(system: string, fns: Record<string, Workload>)
   const [seconds, unit, value] = await fn(...sizes);
   report({ system, workload, seconds, unit, value });
 }
+
+/**
+ * W6's echo server: this runner started again as `WORKLOAD=W6serve` in a
+ * child process (each system serves its own clients from a second process,
+ * as a server and its clients run in practice). The child prints its port
+ * and serves until its stdin closes, which happens when this process exits.
+ */
+export async function echoServerChild(args: string[]): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-q",
+      "--allow-net",
+      "--allow-read",
+      "--allow-env",
+      new URL(Deno.mainModule).pathname,
+      "W6serve",
+      ...args,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the W6 echo server ended before printing its port");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  child.stdout.cancel();
+  child.unref();
+  return Number(text.trim());
+}
+
+/** In the W6 server child: print the port, and exit when stdin closes (the parent is gone). */
+export function servedUntilStdinCloses(port: number): void {
+  console.log(port);
+  (async () => {
+    for await (const _ of Deno.stdin.readable) {
+      // nothing is sent: wait for the end
+    }
+    Deno.exit(0);
+  })();
+}
+
+/** W6's sizes from the command line: clients, round trips each, bytes per message. */
+export const W6_DEFAULTS = [50, 1000, 100];

@@ -1,14 +1,21 @@
 """CPython asyncio side of the side-by-side benchmark (bench/compare/compare.ts).
 
-Usage: python3 asyncio_bench.py WORKLOAD [SIZE...]
+Usage: python3 asyncio_bench.py WORKLOAD [SIZE...] [--uvloop]
+With --uvloop (Debian's python3-uvloop, for /usr/bin/python3.11) the loop is uvloop's.
 Prints one JSON line: {"system", "workload", "seconds", "unit", "value"} where
 "seconds" is the time of the workload alone (measured inside this process).
 """
 import asyncio
 import gc
 import json
+import subprocess
 import sys
 import time
+
+UVLOOP = "--uvloop" in sys.argv
+if UVLOOP:
+    import uvloop
+    uvloop.install()
 
 
 WARMUP_SECONDS = 1.0
@@ -157,15 +164,115 @@ async def w8(tasks, rounds):
     return dt, "acquisitions/s", tasks * rounds / dt
 
 
+class EchoProtocol(asyncio.Protocol):
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.transport.write(data)
+
+
+async def serve_echo(kind):
+    """W6's echo server (streams or protocols), in a child process until stdin closes."""
+    loop = asyncio.get_running_loop()
+    if kind == "b":
+        server = await loop.create_server(EchoProtocol, "127.0.0.1", 0)
+    else:
+        async def handle(reader, writer):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+            writer.close()
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await loop.run_in_executor(None, sys.stdin.read)
+
+
+ECHO_PORTS = {}
+
+
+def echo_server_port(kind):
+    """Start this script as the W6 server (same interpreter, same loop kind) once per process."""
+    if kind not in ECHO_PORTS:
+        child = subprocess.Popen(
+            [sys.executable, __file__, "W6serve", kind] + (["--uvloop"] if UVLOOP else []),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        ECHO_PORTS[kind] = int(child.stdout.readline())
+        CHILDREN.append(child)
+    return ECHO_PORTS[kind]
+
+
+CHILDREN = []
+
+
+async def w6a(clients, rounds, size):
+    port = echo_server_port("a")
+    msg = b"x" * size
+
+    async def client():
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(rounds):
+            writer.write(msg)
+            await writer.drain()
+            await reader.readexactly(size)
+        writer.close()
+        await writer.wait_closed()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*[client() for _ in range(clients)])
+    dt = time.perf_counter() - t0
+    return dt, "round trips/s", clients * rounds / dt
+
+
+async def w6b(clients, rounds, size):
+    port = echo_server_port("b")
+    loop = asyncio.get_running_loop()
+    msg = b"x" * size
+
+    class Client(asyncio.Protocol):
+        def __init__(self):
+            self.n = 0
+            self.got = 0
+            self.done = loop.create_future()
+
+        def connection_made(self, transport):
+            self.transport = transport
+            transport.write(msg)
+
+        def data_received(self, data):
+            self.got += len(data)
+            while self.got >= size:
+                self.got -= size
+                self.n += 1
+                if self.n == rounds:
+                    self.transport.close()
+                else:
+                    self.transport.write(msg)
+
+        def connection_lost(self, exc):
+            self.done.set_result(None)
+
+    t0 = time.perf_counter()
+    made = await asyncio.gather(*[loop.create_connection(Client, "127.0.0.1", port)
+                                  for _ in range(clients)])
+    await asyncio.gather(*[p.done for _, p in made])
+    dt = time.perf_counter() - t0
+    return dt, "round trips/s", clients * rounds / dt
+
+
 def run_workload(workload, sizes):
     if workload == "W3":
         return w3(*sizes)
-    fn = {"W1": w1, "W2a": w2a, "W2b": w2b, "W4": w4, "W5": w5, "W7": w7, "W8": w8}[workload]
+    fn = {"W1": w1, "W2a": w2a, "W2b": w2b, "W4": w4, "W5": w5, "W7": w7, "W8": w8,
+          "W6a": w6a, "W6b": w6b}[workload]
     return asyncio.run(fn(*sizes))
 
 
 def main():
-    workload, *sizes = sys.argv[1:]
+    workload, *sizes = [a for a in sys.argv[1:] if a != "--uvloop"]
+    if workload == "W6serve":
+        asyncio.run(serve_echo(sizes[0]))
+        return
     sizes = [int(s) for s in sizes]
     # Every system warms up the same way before the timed run: the workload
     # repeated for at least a second (the JavaScript ones need it to compile
@@ -181,8 +288,11 @@ def main():
             if time.perf_counter() >= end:
                 break
     dt, unit, value = run_workload(workload, sizes)
-    print(json.dumps({"system": "cpython", "workload": workload, "seconds": dt, "unit": unit,
-                      "value": value}))
+    for child in CHILDREN:
+        child.stdin.close()
+        child.wait()
+    print(json.dumps({"system": "uvloop" if UVLOOP else "cpython", "workload": workload,
+                      "seconds": dt, "unit": unit, "value": value}))
 
 
 main()

@@ -11,8 +11,13 @@
  *
  * Sizes come from environment variables (defaults in brackets): W1_N
  * [100000], W2_R [200000], W3_M [1000000], W4_N [100000], W5_D [50], W5_R
- * [100000], W7_N [200000], W8_TASKS [1000], W8_ROUNDS [100], ROUNDS [5];
- * WORKLOADS=W1,W3 runs a subset; SYSTEMS=ours,cpython a subset of systems.
+ * [100000], W6_CLIENTS [50], W6_ROUNDS [1000], W6_BYTES [100], W7_N
+ * [200000], W8_TASKS [1000], W8_ROUNDS [100], ROUNDS [5]; WORKLOADS=W1,W3
+ * runs a subset; SYSTEMS=ours,cpython a subset of systems.
+ *
+ * W6 (TCP echo) also runs uvloop: Debian's python3-uvloop for
+ * /usr/bin/python3.11, installed with apt-get when missing (skipped with a
+ * note where it cannot be).
  */
 
 interface Result {
@@ -33,6 +38,7 @@ const W4_N = env("W4_N", 100_000);
 const W5_D = env("W5_D", 50);
 const W5_R = env("W5_R", 100_000);
 const W7_N = env("W7_N", 200_000);
+const W6 = [env("W6_CLIENTS", 50), env("W6_ROUNDS", 1000), env("W6_BYTES", 100)];
 const W8_TASKS = env("W8_TASKS", 1000);
 const W8_ROUNDS = env("W8_ROUNDS", 100);
 
@@ -44,8 +50,8 @@ interface Row {
   sizes: number[];
   /** Higher is better, except wall time and bytes. */
   higherIsBetter: boolean;
-  /** The project's target, as a ratio of ours to CPython. */
-  target?: { ratio: number; atLeast: boolean; text: string };
+  /** The project's target, as a ratio of ours to CPython (or to `vs`). */
+  target?: { ratio: number; atLeast: boolean; text: string; vs?: string };
   /** Systems that run it at a smaller size (size-normalised figures). */
   reduced?: Record<string, number[]>;
   systems?: string[];
@@ -128,6 +134,24 @@ const rows: Row[] = [
     target: { ratio: 4, atLeast: true, text: "≥ 4×" },
   },
   {
+    id: "W6a",
+    workload: "W6a",
+    title: `W6 TCP echo, streams: ${W6[0]} clients × ${W6[1]} round trips of ${W6[2]} B`,
+    sizes: W6,
+    higherIsBetter: true,
+    target: { ratio: 3, atLeast: true, text: "≥ 3×" },
+    systems: ["ours", "ours-async", "cpython", "uvloop", "deno-native"],
+  },
+  {
+    id: "W6b",
+    workload: "W6b",
+    title: `W6 TCP echo, protocols: ${W6[0]} clients × ${W6[1]} round trips of ${W6[2]} B`,
+    sizes: W6,
+    higherIsBetter: true,
+    target: { ratio: 0.9, atLeast: true, text: "≥ 0.9× Deno", vs: "deno-native" },
+    systems: ["ours", "cpython", "uvloop", "deno-native"],
+  },
+  {
     id: "W7",
     workload: "W7",
     title: `W7 memory: ${W7_N} tasks waiting on one Event (bytes per task)`,
@@ -148,6 +172,8 @@ const rows: Row[] = [
 ];
 
 const ALL_SYSTEMS = ["ours", "ours-async", "cpython", "deno-native", "effection"];
+/** Debian's Python, which python3-uvloop is built for. */
+const DEBIAN_PYTHON = "/usr/bin/python3.11";
 const here = new URL(".", import.meta.url).pathname;
 const deno = Deno.execPath();
 
@@ -164,6 +190,32 @@ async function hasPython(): Promise<boolean> {
   }
 }
 
+/** Whether uvloop can run; installs Debian's python3-uvloop when missing (apt-get, as root). */
+async function hasUvloop(): Promise<boolean> {
+  const check = async () => {
+    try {
+      return (await new Deno.Command(DEBIAN_PYTHON, {
+        args: ["-c", "import uvloop"],
+        stdout: "null",
+        stderr: "null",
+      }).output()).success;
+    } catch {
+      return false;
+    }
+  };
+  if (await check()) return true;
+  try {
+    console.error("bench: installing python3-uvloop (apt-get) for W6");
+    const apt = (args: string[]) =>
+      new Deno.Command("apt-get", { args, stdout: "null", stderr: "null" }).output();
+    await apt(["update", "-qq"]);
+    await apt(["install", "-y", "-qq", "python3-uvloop"]);
+  } catch {
+    // no apt-get here
+  }
+  return await check();
+}
+
 function command(system: string, workload: string, sizes: number[]): [string, string[]] {
   const s = sizes.map(String);
   // W7 pins V8's young generation at its usual maximum (16 MB) for every
@@ -174,6 +226,8 @@ function command(system: string, workload: string, sizes: number[]): [string, st
     ? "--v8-flags=--expose-gc,--min-semi-space-size=16,--max-semi-space-size=16"
     : "--v8-flags=--expose-gc";
   const denoArgs = ["run", "-q", "--allow-env", "--allow-read", v8];
+  // W6 talks TCP on loopback, to a server in a child process.
+  if (workload.startsWith("W6")) denoArgs.push("--allow-net=127.0.0.1", "--allow-run");
   switch (system) {
     case "ours":
       return [deno, [...denoArgs, `${here}ours.ts`, workload, ...s]];
@@ -185,6 +239,8 @@ function command(system: string, workload: string, sizes: number[]): [string, st
       return [deno, [...denoArgs, `${here}effection.ts`, workload, ...s]];
     case "cpython":
       return ["python3", [`${here}asyncio_bench.py`, workload, ...s]];
+    case "uvloop":
+      return [DEBIAN_PYTHON, [`${here}asyncio_bench.py`, workload, ...s, "--uvloop"]];
   }
   throw new Error(system);
 }
@@ -221,6 +277,7 @@ function better(a: number, b: number, higherIsBetter: boolean): number {
 }
 
 const python = await hasPython();
+const uvloop = (Deno.env.get("WORKLOADS") ?? "W6").includes("W6") && await hasUvloop();
 const wanted = Deno.env.get("WORKLOADS")?.split(",");
 const wantedSystems = Deno.env.get("SYSTEMS")?.split(",");
 const selected = rows.filter((r) =>
@@ -230,7 +287,8 @@ const medians = new Map<string, Map<string, { value: number; unit: string; n: nu
 
 for (const row of selected) {
   const systems = (row.systems ?? ALL_SYSTEMS).filter((s) =>
-    (s !== "cpython" || python) && (!wantedSystems || wantedSystems.includes(s))
+    (s !== "cpython" || python) && (s !== "uvloop" || uvloop) &&
+    (!wantedSystems || wantedSystems.includes(s))
   );
   const samples = new Map<string, Result[]>();
   for (let round = 0; round < ROUNDS; round++) {
@@ -255,8 +313,8 @@ for (const row of selected) {
 
 // --- the table ---------------------------------------------------------------
 const header =
-  "| workload | ours | ours (async) | CPython | Deno async/await | Effection 4.1.1 | ours vs CPython | target | met |";
-const lines = [header, "|---|---|---|---|---|---|---|---|---|"];
+  "| workload | ours | ours (async) | CPython | uvloop | Deno async/await | Effection 4.1.1 | ours vs CPython | target | met |";
+const lines = [header, "|---|---|---|---|---|---|---|---|---|---|"];
 const notes: string[] = [];
 for (const row of selected) {
   const m = medians.get(row.id)!;
@@ -279,6 +337,15 @@ for (const row of selected) {
   if (ours && row.workload === "W7") {
     ratio = py ? `${(py.value / ours.value).toFixed(1)}× less` : "—";
     met = row.target ? (ours.value <= row.target.ratio ? "yes" : "**no**") : "—";
+  } else if (ours && row.target?.vs) {
+    const ref = m.get(row.target.vs);
+    if (py) ratio = `${(ours.value / py.value).toFixed(2)}×`;
+    if (ref) {
+      const r = ours.value / ref.value;
+      met = (row.target.atLeast ? r >= row.target.ratio : r <= row.target.ratio)
+        ? `yes (${r.toFixed(2)}×)`
+        : `**no** (${r.toFixed(2)}×)`;
+    }
   } else if (ours && py) {
     const r = ours.value / py.value;
     ratio = `${r.toFixed(2)}×`;
@@ -288,8 +355,10 @@ for (const row of selected) {
   }
   lines.push(
     `| ${row.title} | ${cell("ours")} | ${cell("ours-async")} | ${cell("cpython")} | ${
-      cell("deno-native")
-    } | ${cell("effection")} | ${ratio} | ${row.target?.text ?? ""} | ${met} |`,
+      cell("uvloop")
+    } | ${cell("deno-native")} | ${cell("effection")} | ${ratio} | ${
+      row.target?.text ?? ""
+    } | ${met} |`,
   );
 }
 const w1 = (id: string) => medians.get(id)?.get("ours")?.value;
@@ -302,6 +371,19 @@ if (w1("W1-10k") && w1("W1-1M")) {
   );
 }
 if (!python) notes.push("python3 is not installed here: the CPython column is empty.");
+if (selected.some((r) => r.workload.startsWith("W6"))) {
+  notes.push(
+    "W6: each system serves its own clients from a second process of the same kind (its " +
+      "startServer/createServer, or Deno.listen for plain Deno); the clients run in the measured " +
+      "process. W6a's 'ours' is the generator style, W6b's the protocol classes; plain Deno runs " +
+      "the same async/await client for both.",
+  );
+  if (!uvloop) {
+    notes.push(
+      `uvloop could not be had (${DEBIAN_PYTHON} with python3-uvloop): its column is empty.`,
+    );
+  }
+}
 notes.push(
   "¹ Effection ran W1 and W4 with 20 000 tasks and W7 with 20 000 waiters (rates and bytes per " +
     "task are per task): at full size one run takes 16 s, 20 s and 66 s.",

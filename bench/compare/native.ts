@@ -5,7 +5,13 @@
  *
  * Usage: deno run --v8-flags=--expose-gc bench/compare/native.ts WORKLOAD SIZE...
  */
-import { lcgDelays, rssAfterGc, runWorkload } from "./_common.ts";
+import {
+  echoServerChild,
+  lcgDelays,
+  rssAfterGc,
+  runWorkload,
+  servedUntilStdinCloses,
+} from "./_common.ts";
 
 async function child() {
   await null;
@@ -167,13 +173,67 @@ async function w8(tasks: number, rounds: number) {
   return [dt, "acquisitions/s", (tasks * rounds) / dt] as const;
 }
 
-await runWorkload("deno-native", {
-  W1: w1,
-  W2a: w2a,
-  W2b: w2b,
-  W3: w3,
-  W4: w4,
-  W5: w5,
-  W7: w7,
-  W8: w8,
-});
+/** W6's echo server: Deno.listen, a read/write loop per connection. */
+function serveEcho(): void {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  servedUntilStdinCloses((listener.addr as Deno.NetAddr).port);
+  (async () => {
+    for await (const conn of listener) {
+      (async () => {
+        conn.setNoDelay(true);
+        const buf = new Uint8Array(65536);
+        try {
+          for (;;) {
+            const n = await conn.read(buf);
+            if (n === null) break;
+            for (let off = 0; off < n;) off += await conn.write(buf.subarray(off, n));
+          }
+        } finally {
+          conn.close();
+        }
+      })();
+    }
+  })();
+}
+
+let echoPort: number | undefined;
+
+/** W6: C clients × R round trips of S bytes against the echo server, with async/await. */
+async function w6(clients: number, rounds: number, size: number) {
+  echoPort ??= await echoServerChild([]);
+  const port = echoPort;
+  const msg = new Uint8Array(size).fill(120);
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: clients }, async () => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.setNoDelay(true);
+    const buf = new Uint8Array(size);
+    for (let i = 0; i < rounds; i++) {
+      for (let off = 0; off < size;) off += await conn.write(msg.subarray(off));
+      for (let got = 0; got < size;) {
+        const n = await conn.read(buf.subarray(got));
+        if (n === null) throw new Error("the echo server closed the connection");
+        got += n;
+      }
+    }
+    conn.close();
+  }));
+  const dt = (performance.now() - t0) / 1000;
+  return [dt, "round trips/s", (clients * rounds) / dt] as const;
+}
+
+if (Deno.args[0] === "W6serve") serveEcho();
+else {
+  await runWorkload("deno-native", {
+    W1: w1,
+    W2a: w2a,
+    W2b: w2b,
+    W3: w3,
+    W4: w4,
+    W5: w5,
+    W7: w7,
+    W8: w8,
+    W6a: w6,
+    W6b: w6,
+  });
+}

@@ -18,6 +18,7 @@ import {
   sleep,
 } from "../../mod.ts";
 import { lcgDelays, rssAfterGc, runWorkload } from "./_common.ts";
+import { serveEcho, w6a, w6b } from "./_echo_ours.ts";
 
 const asyncStyle = Deno.args.includes("--async");
 const system = asyncStyle ? "ours-async" : "ours";
@@ -224,13 +225,19 @@ async function w8(tasks: number, rounds: number) {
   });
 }
 
-await runWorkload(system, {
-  W1: w1,
-  W2a: w2a,
-  W2b: w2b,
-  W3: w3,
-  W4: w4,
-  W5: w5,
-  W7: w7,
-  W8: w8,
-});
+if (Deno.args[0] === "W6serve") await serveEcho(Deno.args[1], asyncStyle);
+else {
+  await runWorkload(system, {
+    W1: w1,
+    W2a: w2a,
+    W2b: w2b,
+    W3: w3,
+    W4: w4,
+    W5: w5,
+    W7: w7,
+    W8: w8,
+    W6a: (c: number, r: number, s: number) => w6a(asyncStyle, c, r, s),
+    // Protocols have one style: the async-facade run reports it as unsupported.
+    ...(asyncStyle ? {} : { W6b: w6b }),
+  });
+}
