@@ -32,7 +32,7 @@ async function withRepl(
 Deno.test("repl pty: banner, prompt, line editing, continuation prompt, Ctrl-D", async () => {
   const r = await withRepl(async (r) => {
     const banner = await r.expect("> ");
-    assertMatch(banner, /^@yieldfrom\/asyncio \d+\.\d+\.\d+ REPL \(Deno /);
+    assertMatch(banner, /^Task repl deno run .*\n@yieldfrom\/asyncio \d+\.\d+\.\d+ REPL \(Deno /);
     assertStringIncludes(banner, "Type .help for help, .exit or Ctrl-D to leave.");
     // type "2 + 3", go left twice, delete " +" with two backspaces, type "*": "2* 3"
     await r.send("2 + 3" + LEFT + LEFT + BACKSPACE + BACKSPACE + "*" + ENTER);
@@ -278,8 +278,6 @@ Deno.test("repl pty: under deno task, one Ctrl-C (delivered twice) counts once",
       assert(!shown.includes("CancelledError"), shown);
       await r.send(CTRL_D);
     },
-    {},
-    [Deno.execPath(), "task", "--quiet", "repl"],
   );
   assertEquals(await r.close(), 0);
 });
@@ -302,5 +300,26 @@ Deno.test("repl pty: --eval runs first and stays interactive; colors unless --no
     const value = colored ? `[ \x1b[33m1\x1b[39m, \x1b[32m"a"\x1b[39m ]` : `[ 1, "a" ]`;
     assertStringIncludes(shown, `Ctrl-D to leave.\r\n${value}\r\n`);
     assertEquals(shown.includes("\x1b[33m"), colored);
+  }
+});
+
+Deno.test("repl pty: the harness sets the terminal's type, whatever the caller's TERM is", async () => {
+  const callers = Deno.env.get("TERM");
+  Deno.env.set("TERM", "dumb");
+  try {
+    const r = await withRepl(async (r) => {
+      await r.expect("> ");
+      await r.send("Deno.env.get('TERM')" + ENTER);
+      await r.expect(`"xterm-256color"`);
+      await r.expect("> ");
+      // line editing needs a terminal that is not dumb
+      await r.send("2 + 3" + LEFT + LEFT + BACKSPACE + BACKSPACE + "*" + ENTER);
+      await r.expect("\n6\n");
+      await r.send(CTRL_D);
+    });
+    assertEquals(await r.close(), 0);
+  } finally {
+    if (callers === undefined) Deno.env.delete("TERM");
+    else Deno.env.set("TERM", callers);
   }
 });
