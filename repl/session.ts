@@ -28,7 +28,7 @@ import { History } from "./history.ts";
 import { makeCompleter } from "./completion.ts";
 import { type Colors, colors, formatError, formatValue } from "./format.ts";
 import { type CommandHost, COMMANDS, isCommand, runCommand } from "./commands.ts";
-import { BEAT_MS, DEDUPE_MS } from "./watchdog.ts";
+import { BEAT_MS, DEDUPE_MS, END_SIGNALS } from "./watchdog.ts";
 
 /** Options of {@linkcode Repl}. */
 export interface ReplOptions {
@@ -42,12 +42,16 @@ export interface ReplOptions {
   historyPath: string | null;
   /** The first lines of a terminal session. */
   banner: string;
+  /** The banner and a first prompt are on the screen already (see `main.ts`). */
+  bannerShown?: boolean;
 }
 
 /** How long a cancelled input gets to finish before the prompt comes back anyway. */
 const CANCEL_GRACE_MS = 250;
 /** How long leaving waits for cancelled tasks to finish. */
 const LEAVE_GRACE_MS = 1000;
+/** How long the first input waits for the watchdog to start (it goes on without it after). */
+const WATCHDOG_START_MS = 3000;
 
 /**
  * An input's value, as its task's result: the generated function returns
@@ -119,6 +123,7 @@ export class Repl implements CommandHost {
   /** Shared with the watchdog: [0] the last beat (Date.now()), [1] 1 while an input runs. */
   #heart = new BigInt64Array(new SharedArrayBuffer(16));
   #worker: Worker | null = null;
+  #watchdog: Promise<void> | null = null;
   #keepAlive: ReturnType<typeof setInterval> | undefined;
 
   /** @param options See {@linkcode ReplOptions}. */
@@ -131,6 +136,7 @@ export class Repl implements CommandHost {
       tty: options.tty,
       history: this.#history?.load(),
       completer: makeCompleter(this.#evaluator, Object.keys(COMMANDS)),
+      onEndSignal: (sig) => Deno.exit(128 + END_SIGNALS.find(([s]) => s === sig)![1]),
     });
     this.#setUpLoop();
     this.#installGlobals();
@@ -210,7 +216,9 @@ export class Repl implements CommandHost {
    * @param evals Code to run next, each as one input.
    */
   async start(evalFiles: string[], evals: string[]): Promise<void> {
-    if (this.#options.tty) this.#term.out(this.#options.banner + "\n");
+    if (this.#options.tty && !this.#options.bannerShown) {
+      this.#term.out(this.#options.banner + "\n");
+    }
     for (const file of evalFiles) {
       if (this.#leaving) return;
       await this.runFile(file);
@@ -222,13 +230,8 @@ export class Repl implements CommandHost {
     if (this.#exitRequested) return void this.leave();
     this.#ready = true;
     void this.#pump();
-    if (this.#options.tty) {
-      // After the prompt is on the screen.
-      setTimeout(() => {
-        this.#startWatchdog();
-        void this.#loadTransform();
-      }, 0);
-    }
+    // The parsers load while the first input is typed.
+    if (this.#options.tty) setTimeout(() => void this.#loadTransform(), 0);
   }
 
   #onLine(line: string): void {
@@ -329,7 +332,7 @@ export class Repl implements CommandHost {
    * @returns `incomplete` when more lines are needed, else whether it succeeded.
    */
   async #execute(source: string, whole: boolean): Promise<"incomplete" | boolean> {
-    const { plan } = await this.#loadTransform();
+    const [{ plan }] = await Promise.all([this.#loadTransform(), this.#startWatchdog()]);
     let p: Plan;
     try {
       p = plan(source, {
@@ -492,19 +495,36 @@ export class Repl implements CommandHost {
     this.#prompt();
   }
 
-  #startWatchdog(): void {
-    try {
-      if (Deno.permissions.querySync({ name: "run" }).state !== "granted") return;
-      const w = new Worker(new URL("./watchdog.ts", import.meta.url), { type: "module" });
-      w.onmessage = () => {
-        const g = globalThis as unknown as Record<symbol, Record<string, unknown>>;
-        g[HOOK].watchdogReady = true;
-      };
-      w.postMessage(this.#heart.buffer);
-      this.#worker = w;
-    } catch {
-      // no workers here: a runaway loop can still be ended from outside
-    }
+  /**
+   * Start the watchdog (once, on a terminal), before the first input runs:
+   * starting a Worker makes Deno clear the line the cursor is on (the end of
+   * its progress display), harmless right after Enter but not while the
+   * prompt is shown. Resolves when it is ready, or after
+   * {@linkcode WATCHDOG_START_MS} without it.
+   */
+  #startWatchdog(): Promise<void> {
+    return this.#watchdog ??= new Promise<void>((resolve) => {
+      if (!this.#options.tty) return resolve();
+      const allowed = (name: "run" | "ffi") =>
+        Deno.permissions.querySync({ name }).state === "granted";
+      if (!allowed("run") && !allowed("ffi")) return resolve();
+      const timer = setTimeout(resolve, WATCHDOG_START_MS);
+      try {
+        const w = new Worker(new URL("./watchdog.ts", import.meta.url), { type: "module" });
+        w.onmessage = () => {
+          const g = globalThis as unknown as Record<symbol, Record<string, unknown>>;
+          g[HOOK].watchdogReady = true;
+          clearTimeout(timer);
+          resolve();
+        };
+        w.postMessage(this.#heart.buffer);
+        this.#worker = w;
+      } catch {
+        // no workers here: a runaway loop can still be ended from outside
+        clearTimeout(timer);
+        resolve();
+      }
+    });
   }
 
   // --- host errors -----------------------------------------------------------------

@@ -121,7 +121,7 @@ export function cursorRow(raw: string): string {
       row[col++] = t;
     }
   }
-  return row.join("").trimEnd();
+  return row.join("");
 }
 
 /** A REPL running in a pseudo-terminal. */

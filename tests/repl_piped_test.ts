@@ -439,7 +439,7 @@ Deno.test("repl flags: --eval, --eval-file, --debug, --help, --version, unknown 
 
 Deno.test("repl flags: deno task repl -- --eval X passes the -- through", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", "repl", "--", "--eval", "await sleep(0, 6 * 7)"],
+    args: ["task", "repl", "--", "--eval", "await sleep(0, 6 * 7)"],
     cwd: new URL("../", import.meta.url),
     stdin: "null",
     stdout: "piped",

@@ -298,7 +298,8 @@ Deno.test("repl pty: --eval runs first and stays interactive; colors unless --no
     assertEquals(await r.close(), 0);
     const shown = r.raw;
     const value = colored ? `[ \x1b[33m1\x1b[39m, \x1b[32m"a"\x1b[39m ]` : `[ 1, "a" ]`;
-    assertStringIncludes(shown, `Ctrl-D to leave.\r\n${value}\r\n`);
+    assertStringIncludes(r.text, `Ctrl-D to leave.\n[ 1, "a" ]\n`);
+    assertStringIncludes(shown, `${value}\r\n`);
     assertEquals(shown.includes("\x1b[33m"), colored);
   }
 });
@@ -323,3 +324,83 @@ Deno.test("repl pty: the harness sets the terminal's type, whatever the caller's
     else Deno.env.set("TERM", callers);
   }
 });
+
+Deno.test("repl pty: the first prompt of deno task repl stays on the screen", async () => {
+  const r = await withRepl(async (r) => {
+    await r.expect("Ctrl-D to leave.\n");
+    await r.expect("> ");
+    // Nothing typed: whatever the REPL starts after the prompt must not erase it.
+    await wait(2000);
+    assertEquals(r.row, "> ");
+    await r.send("1 + 1" + ENTER);
+    await r.expect("\n2\n");
+    await r.send(CTRL_D);
+  });
+  assertEquals(await r.close(), 0);
+});
+
+/** The REPL's process id, read at the prompt. */
+async function replPid(r: PtyRepl): Promise<number> {
+  await r.send("'pid=' + Deno.pid" + ENTER);
+  const shown = await r.expect(/"pid=(\d+)"\n/);
+  await r.expect("> ");
+  return Number(/pid=(\d+)/.exec(shown)![1]);
+}
+
+/** Wait until the watchdog Worker (started with the REPL) is ready. */
+async function watchdogReady(r: PtyRepl): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    await r.send(`globalThis[Symbol.for("yieldfrom.asyncio.repl")].watchdogReady === true` + ENTER);
+    const shown = await r.expect(/\n(true|false)\n/);
+    await r.expect("> ");
+    if (shown.endsWith("true\n")) return;
+    await wait(50);
+  }
+}
+
+const WAYS_OUT: Array<[string, (r: PtyRepl) => Promise<void>, (code: number) => boolean]> = [
+  ["Ctrl-D", (r) => r.send(CTRL_D), (c) => c === 0],
+  [".exit", (r) => r.send(".exit" + ENTER), (c) => c === 0],
+  ["close()", (r) => r.send("close()" + ENTER), (c) => c === 0],
+  ["Deno.exit(3) at the prompt", (r) => r.send("Deno.exit(3)" + ENTER), (c) => c === 3],
+  [
+    "Deno.exit(4) while an input runs",
+    (r) => r.send("await sleep(0.2); Deno.exit(4)" + ENTER),
+    (c) => c === 4,
+  ],
+  ["SIGTERM at the prompt", async (r) => {
+    Deno.kill(await replPid(r), "SIGTERM");
+  }, (c) => c === 143],
+  ["SIGHUP while an input runs", async (r) => {
+    const pid = await replPid(r);
+    await r.send("console.log('waiting'); await sleep(100)" + ENTER);
+    await r.expect("waiting\n");
+    Deno.kill(pid, "SIGHUP");
+  }, (c) => c === 129],
+  ["a runaway loop ended by two Ctrl-C", async (r) => {
+    await watchdogReady(r);
+    await r.send("console.log('spinning'); while (true) {}" + ENTER);
+    await r.expect("spinning\n");
+    await wait(500); // the watchdog finds the REPL stuck when its beat is 300 ms old
+    await r.send(CTRL_C);
+    await r.expect("press Ctrl-C again to end the REPL");
+    await wait(300);
+    await r.send(CTRL_C);
+    await r.expect("KeyboardInterrupt: ending the REPL");
+  }, (c) => c === 130],
+];
+
+for (const [how, leave, expected] of WAYS_OUT) {
+  Deno.test(`repl pty: leaving by ${how} restores the terminal mode`, async () => {
+    const r = await withRepl(async (r) => {
+      await r.expect("> ");
+      await r.send("'ready'" + ENTER);
+      await r.expect(`"ready"`);
+      await r.expect("> ");
+      await leave(r);
+    });
+    const code = await r.close();
+    assertEquals(r.mode, "restored");
+    assert(expected(code), `exit status ${code}`);
+  });
+}
