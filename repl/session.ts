@@ -474,6 +474,8 @@ export class Repl implements CommandHost {
     if (now - this.#lastSigint < DEDUPE_MS) return;
     this.#lastSigint = now;
     if (this.#interrupt !== null) {
+      // The terminal echoed ^C where the cursor was (as under Python's REPL).
+      if (this.#options.tty) this.#term.out("\n");
       this.#interrupt();
     } else if (this.#options.tty) {
       this.#onPromptInterrupt();
