@@ -9,7 +9,7 @@
 import * as asyncio from "../mod.ts";
 import { EventLoop } from "../lib/loop.ts";
 import { Task } from "../lib/tasks.ts";
-import { EXCEPTION, Future, PENDING, RESULT } from "../lib/futures.ts";
+import { Future } from "../lib/futures.ts";
 import { CancelledError } from "../lib/errors.ts";
 import {
   awaitResult,
@@ -78,19 +78,14 @@ function* generatorInput(gen: Coro<unknown>): Coro<unknown> {
   return box(yield* gen);
 }
 
-function* waitWithoutCancelling(fut: Future<unknown>): Coro<unknown> {
-  if (fut._state === PENDING) {
-    const done = new Future<void>(fut._loop);
-    fut.addDoneCallback(() => {
-      if (!done.done()) done.setResult(undefined);
-    });
-    yield* done;
-  }
-  return fut.result();
-}
-
-function isAwaitable(value: unknown): boolean {
-  return value instanceof Future || asyncio.isCoroutine(value) || isThenable(value);
+/**
+ * Whether an input's value is run and its result printed: a coroutine
+ * object not started yet, or a promise (forgetting `await` is the common
+ * slip in JavaScript). A Future or Task is shown as it is, as Python shows
+ * it: it may be a background task, and waiting for it would hold the prompt.
+ */
+function runsAsValue(value: unknown): boolean {
+  return !(value instanceof Future) && (asyncio.isCoroutine(value) || isThenable(value));
 }
 
 function sleepMs(ms: number): { promise: Promise<void>; cancel(): void } {
@@ -161,11 +156,10 @@ export class Repl implements CommandHost {
     // tasks that were waiting for it have looked at the exception.
     const track = loop._trackUnretrieved.bind(loop);
     const report = (t: Future<unknown>): void => {
-      if (!t._logTraceback) return;
-      t._retrieved();
+      if (!t._logTraceback) return; // looked at meanwhile
       loop.callExceptionHandler({
         message: "Task exception was never retrieved",
-        exception: t._result,
+        exception: t.exception(), // (which marks it as looked at)
         future: t,
       });
     };
@@ -367,19 +361,15 @@ export class Repl implements CommandHost {
           value: { name: "<module>", definedAt: `<input ${n}>` },
         });
         const task = this.loop.createTask(coro);
-        outcome = await this.#runTask(task, true);
+        outcome = await this.#runTask(task);
         if (outcome.ok) {
           outcome = { ok: true, value: (outcome.value as InputValue).value };
           // `currentTask()` as the value: the input's own task, done now.
           if (outcome.value === task) return this.#report(outcome);
         }
       }
-      if (outcome.ok && p.final === "value" && isAwaitable(outcome.value)) {
-        const v = outcome.value;
-        const task = v instanceof Future
-          ? this.loop.createTask(waitWithoutCancelling(v))
-          : this.loop.createTask(v as Coro<unknown>);
-        outcome = await this.#runTask(task, !(v instanceof Future));
+      if (outcome.ok && p.final === "value" && runsAsValue(outcome.value)) {
+        outcome = await this.#runTask(this.loop.createTask(outcome.value as Coro<unknown>));
       }
     } finally {
       this.#endRun();
@@ -409,9 +399,8 @@ export class Repl implements CommandHost {
    * soon after, the prompt comes back and it finishes in the background.
    *
    * @param task The task.
-   * @param own Whether the task is the input's own (else it only waits for a Future).
    */
-  #runTask(task: Task<unknown>, own: boolean): Promise<Outcome> {
+  #runTask(task: Task<unknown>): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
       let settled = false;
       let grace: { cancel(): void } | null = null;
@@ -424,9 +413,14 @@ export class Repl implements CommandHost {
         resolve(o);
       };
       const onDone = (t: Future<unknown>): void => {
-        if (t._state === RESULT) finish({ ok: true, value: t._result });
-        else if (t._state === EXCEPTION) finish({ ok: false, error: t.exception() });
-        else finish({ ok: false, error: t._makeCancelledError() });
+        let o: Outcome;
+        try {
+          o = { ok: true, value: t.result() };
+        } catch (error) {
+          // its exception, or the CancelledError of its cancellation
+          o = { ok: false, error };
+        }
+        finish(o);
       };
       task.addDoneCallback(onDone);
       this.#interrupt = () => {
@@ -442,8 +436,7 @@ export class Repl implements CommandHost {
           if (settled) return;
           this.#term.err(
             this.#colors.dim(
-              `${task.getName()} has not finished cancelling; it goes on in the background` +
-                (own ? "" : " (it only waited: the awaited future was not cancelled)"),
+              `${task.getName()} has not finished cancelling; it goes on in the background`,
             ) + "\n",
           );
           finish({ ok: false, error: new CancelledError() });

@@ -149,16 +149,13 @@ Deno.test("repl piped: top-level await and yield* run as tasks on one loop that 
   ]);
 });
 
-Deno.test("repl piped: a coroutine, Future, Task or Promise value is run and its result printed", async () => {
+Deno.test("repl piped: a coroutine or Promise value is run and its result printed; an assignment's is not", async () => {
   const r = await runPiped(input(
     `sleep(0.01, "coroutine")`,
     "Promise.resolve(7)",
-    "const fut = getRunningLoop().createFuture()",
-    `getRunningLoop().callLater(0.01, () => fut.setResult("future")); fut`,
-    `const t = createTask(sleep(0.01, "task"))`,
-    "t",
-    `gather(sleep(0.01, 1), sleep(0.02, 2))`,
     // an assignment's value is printed, not waited for
+    "let c",
+    `c = (function* notRun() { console.log("ran") })()`,
     "let t2",
     "t2 = createTask(sleep(100))",
     "t2.cancel()",
@@ -168,18 +165,11 @@ Deno.test("repl piped: a coroutine, Future, Task or Promise value is run and its
   ));
   assertEquals(r.stderr, "");
   const out = lines(r.stdout);
-  assertEquals(out.slice(0, 8), [
-    `"coroutine"`,
-    "7",
-    "undefined",
-    `"future"`,
-    "undefined",
-    `"task"`,
-    "[ 1, 2 ]",
-    "undefined",
-  ]);
-  assertMatch(out[8], /^<Task pending name='Task-\d+' coro=<sleep\(\) running/);
-  assertEquals(out.slice(9), ["true", `"after await"`, `"after yield"`]);
+  assertEquals(out.slice(0, 3), [`"coroutine"`, "7", "undefined"]);
+  assertEquals(out[3], "Object [Generator] {}");
+  assertEquals(out[4], "undefined");
+  assertMatch(out[5], /^<Task pending name='Task-\d+' coro=<sleep\(\) running/);
+  assertEquals(out.slice(6), ["true", `"after await"`, `"after yield"`]);
 });
 
 Deno.test("repl piped: _ and _error hold the last result and error", async () => {
@@ -448,4 +438,36 @@ Deno.test("repl flags: deno task repl -- --eval X passes the -- through", async 
   }).output();
   assertEquals(new TextDecoder().decode(out.stdout), "42\n");
   assertEquals(out.code, 0);
+});
+
+Deno.test("repl piped: a Task or Future typed as a value is shown at once, as Python shows it; a coroutine object or a promise is run", async () => {
+  const r = await runPiped(input(
+    "const fut = getRunningLoop().createFuture(); setTimeout(() => fut.setResult(1), 200); 0",
+    "fut",
+    "createTask(sleep(5, 'slept'))",
+    "createTask(async function ticker() { await sleep(5) }, { name: 'ticker' })",
+    "_",
+    ".tasks",
+    "await fut",
+    "fut",
+    "sleep(0, 'a coroutine object')",
+    "Promise.resolve('a promise')",
+  ));
+  assertEquals(r.stderr, "cancelled 2 tasks (Task-1, ticker)\n");
+  const out = lines(r.stdout);
+  assertEquals(out.slice(0, 4), [
+    "0",
+    "<Future pending>",
+    "<Task pending name='Task-1' coro=<sleep() running>>",
+    "<Task pending name='ticker' coro=<ticker() running>>",
+  ]);
+  // `_` is the same task, started meanwhile
+  assertMatch(out[4], /^<Task pending name='ticker' coro=<ticker\(\) running> wait_for=<Future/);
+  assertEquals(out[5], "2 pending tasks:");
+  assertEquals(out.slice(-4), [
+    "1",
+    "<Future finished result=1>",
+    `"a coroutine object"`,
+    `"a promise"`,
+  ]);
 });
