@@ -323,9 +323,14 @@ export class Repl implements CommandHost {
    *
    * @param source The input.
    * @param whole No more lines will come: unfinished input is a syntax error.
+   * @param filename The file the input comes from (`.load`, `--eval-file`), for stack traces.
    * @returns `incomplete` when more lines are needed, else whether it succeeded.
    */
-  async #execute(source: string, whole: boolean): Promise<"incomplete" | boolean> {
+  async #execute(
+    source: string,
+    whole: boolean,
+    filename?: string,
+  ): Promise<"incomplete" | boolean> {
     const [{ plan }] = await Promise.all([this.#loadTransform(), this.#startWatchdog()]);
     let p: Plan;
     try {
@@ -349,8 +354,17 @@ export class Repl implements CommandHost {
     let outcome: Outcome;
     this.#beginRun();
     try {
-      outcome = this.#evaluator.declare(p, p.kind !== "sync");
-      if (outcome.ok) outcome = this.#evaluator.evaluate(p.code);
+      // Compiled first: an input V8 cannot parse declares nothing.
+      const script = this.#evaluator.compile(p.code, {
+        filename,
+        lineOffset: p.lineOffset,
+        columnOffset: p.columnOffset,
+      });
+      outcome = script.ok ? this.#evaluator.declare(p, p.kind !== "sync") : script;
+      if (outcome.ok && script.ok) outcome = this.#evaluator.run(script.value);
+      if (outcome.ok && p.kind === "sync" && p.final === "declaration") {
+        outcome = { ok: true, value: undefined };
+      }
       if (outcome.ok && p.kind !== "sync") {
         const fn = outcome.value as () => unknown;
         Object.defineProperty(fn, "name", { value: "<module>" });
@@ -358,7 +372,7 @@ export class Repl implements CommandHost {
           ? asyncInput(fn)
           : generatorInput(fn.call(globalThis) as Coro<unknown>);
         Object.defineProperty(coro, CORO_INFO, {
-          value: { name: "<module>", definedAt: `<input ${n}>` },
+          value: { name: "<module>", definedAt: filename ?? `<input ${n}>` },
         });
         const task = this.loop.createTask(coro);
         outcome = await this.#runTask(task);
@@ -567,7 +581,7 @@ export class Repl implements CommandHost {
       this.#lastFailed = true;
       return false;
     }
-    return (await this.#execute(source, true)) === true;
+    return (await this.#execute(source, true, path)) === true;
   }
 
   #requestExit(): void {

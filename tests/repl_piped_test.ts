@@ -471,3 +471,60 @@ Deno.test("repl piped: a Task or Future typed as a value is shown at once, as Py
     `"a promise"`,
   ]);
 });
+
+Deno.test("repl piped: await using in a block runs; an input V8 cannot parse declares nothing", async () => {
+  const r = await runPiped(input(
+    `class Res { [Symbol.asyncDispose]() { console.log("disposed") } }`,
+    `{ await using r = new Res(); console.log("in block") }`,
+    `for (await using each of [new Res()]) console.log("in loop")`,
+    // acorn accepts new.target here (the input is parsed inside a function); V8 does not
+    "let leftBehind = 1; new.target",
+    "typeof leftBehind",
+    "let leftBehind = 2; leftBehind",
+  ));
+  assertEquals(lines(r.stdout), [
+    "undefined",
+    "in block",
+    "disposed",
+    "undefined",
+    "in loop",
+    "disposed",
+    "undefined",
+    `"undefined"`,
+    "2",
+  ]);
+  assertMatch(r.stderr, /^Uncaught SyntaxError: new.target expression is not allowed here\n$/);
+});
+
+Deno.test("repl piped: error positions are where the error is in what was typed, or in the file .load ran", async () => {
+  const dir = Deno.makeTempDirSync({ dir: "/tmp", prefix: "yieldfrom-repl-load-" });
+  try {
+    Deno.writeTextFileSync(
+      `${dir}/fails.ts`,
+      "const a = 1\nawait sleep(0)\n  throw new Error('in file')\n",
+    );
+    const r = await runPiped(input(
+      `await sleep(0); throw new Error("a")`,
+      `yield* sleep(0); throw new Error("b")`,
+      `let v = 1; throw new Error("c")`,
+      `class K { m() { throw new Error("d") } }`,
+      `new K().m()`,
+      "await 0",
+      "{ a: 1, b: (() => { throw new Error('e') })() }",
+      `.load ${dir}/fails.ts`,
+    ));
+    const frames = r.stderr.split("\n").filter((l) => l.startsWith("    at "));
+    assertEquals(frames, [
+      "    at <module> (<repl>:1:23)",
+      "    at <module> (<repl>:1:24)",
+      "    at <repl>:1:18",
+      "    at K.m (<repl>:1:23)",
+      "    at <repl>:1:9",
+      "    at <repl>:1:27",
+      "    at <repl>:1:44",
+      `    at <module> (${dir}/fails.ts:3:9)`,
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
