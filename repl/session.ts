@@ -22,11 +22,11 @@ import {
 } from "../lib/coroutines.ts";
 import { REPR, repr } from "../lib/format_helpers.ts";
 import type { Plan } from "./transform.ts";
-import { Evaluator, HOOK, type Outcome } from "./evaluate.ts";
+import { Evaluator, FILENAME, HOOK, type Outcome } from "./evaluate.ts";
 import { Terminal } from "./terminal.ts";
 import { History } from "./history.ts";
 import { makeCompleter } from "./completion.ts";
-import { type Colors, colors, formatError, formatValue } from "./format.ts";
+import { type Colors, colors, explainDelegation, formatError, formatValue } from "./format.ts";
 import { type CommandHost, COMMANDS, isCommand, runCommand } from "./commands.ts";
 import { BEAT_MS, DEDUPE_MS, END_SIGNALS } from "./watchdog.ts";
 
@@ -376,6 +376,10 @@ export class Repl implements CommandHost {
         });
         const task = this.loop.createTask(coro);
         outcome = await this.#runTask(task);
+        if (!outcome.ok) {
+          const error = explainDelegation(outcome.error, p.delegates, filename ?? FILENAME);
+          outcome = { ok: false, error };
+        }
         if (outcome.ok) {
           outcome = { ok: true, value: (outcome.value as InputValue).value };
           // `currentTask()` as the value: the input's own task, done now.

@@ -73,8 +73,8 @@ export interface Plan {
   columnOffset?: number;
   /**
    * Where each top-level `yield*` is (1-based line, 0-based column of
-   * `yield`, in the code): a `yield*` of something that is not iterable
-   * fails there.
+   * `yield`, in the code after the header line): a `yield*` of something
+   * that is not iterable fails there.
    */
   delegates?: Array<[line: number, column: number]>;
 }
@@ -169,14 +169,8 @@ function planSource(source: string, options: PlanOptions): Plan {
     : scan.hasAwait || scan.hasImport
     ? "async"
     : "sync";
-  const hoisted = hoist(kind, code, body, final, scan.exportEdits, options);
-  return {
-    kind,
-    final,
-    ...hoisted,
-    ...(kind === "sync" ? {} : { lineOffset: -1 }),
-    ...(scan.delegates.length > 0 ? { delegates: scan.delegates } : {}),
-  };
+  const hoisted = hoist(kind, code, body, final, scan, options);
+  return { kind, final, ...hoisted, ...(kind === "sync" ? {} : { lineOffset: -1 }) };
 }
 
 /** The code without TypeScript, or `null` when the input is unfinished. */
@@ -210,7 +204,8 @@ interface Scan {
   hasImport: boolean;
   yieldPos: number;
   exportEdits: Edit[];
-  delegates: Array<[number, number]>;
+  /** Where the top-level `yield*` expressions start (in the wrapped code). */
+  delegates: number[];
 }
 
 type Edit = [start: number, end: number, text: string];
@@ -239,10 +234,7 @@ function scanTopLevel(body: Node[], code: string, source: string): Scan {
     YieldExpression(node: Node, st, c) {
       if (!scan.hasYield) scan.yieldPos = node.start - PREFIX.length;
       scan.hasYield = true;
-      if (node.delegate) {
-        const { line, column } = lineColumn(code, node.start - PREFIX.length);
-        scan.delegates.push([line, column]);
-      }
+      if (node.delegate) scan.delegates.push(node.start);
       if (node.argument) c(node.argument, st);
     },
     ForOfStatement(node: Node, st, c) {
@@ -329,9 +321,9 @@ function hoist(
   code: string,
   body: Node[],
   final: FinalKind,
-  exportEdits: Edit[],
+  scan: Scan,
   options: PlanOptions,
-): { code: string; lets: string[]; globals: string[]; lineOffset?: number } {
+): Pick<Plan, "code" | "lets" | "globals" | "lineOffset" | "delegates"> {
   const wrapped = PREFIX + code + SUFFIX;
   const text = (node: Node): string => wrapped.slice(node.start, node.end);
   const lexicals = options.lexicals ?? new Set<string>();
@@ -341,7 +333,7 @@ function hoist(
   const prologue: string[] = [];
   // Text for the end of the header line (before the input's first line).
   let headerTail = "";
-  const edits: Edit[] = [...exportEdits];
+  const edits: Edit[] = [...scan.exportEdits];
   const resolve = options.resolve ?? ((s: string) => s);
   const hook = options.hook ?? `globalThis[Symbol.for("yieldfrom.asyncio.repl")]`;
   const importCall = (spec: string, attributes: Node[] | undefined): string => {
@@ -361,15 +353,12 @@ function hoist(
    * line before (after the previous statement, or on the header line) when
    * the statement starts its line, else just before it (`inline`).
    */
+  const startsLine = (i: number): boolean =>
+    i === 0 || wrapped.slice(body[i - 1].end, body[i].start).includes("\n");
   const before = (i: number, text: string, inline: string): void => {
-    const start = body[i].start;
-    const from = i === 0 ? PREFIX.length : body[i - 1].end;
-    if (!wrapped.slice(from, start).includes("\n")) {
-      if (i === 0) headerTail += text;
-      else edits.push([start, start, inline]);
-    } else {
-      edits.push([from, from, text]);
-    }
+    if (!startsLine(i)) edits.push([body[i].start, body[i].start, inline]);
+    else if (i === 0) headerTail += text;
+    else edits.push([body[i - 1].end, body[i - 1].end, text]);
   };
   // `class K {}` → `K = class K {};` (and a function declared where a let
   // binding of its name exists, the same way).
@@ -449,15 +438,45 @@ function hoist(
         if (
           kind !== "sync" && i === body.length - 1 && (final === "value" || final === "assignment")
         ) {
-          before(i, ";return [", "return [");
-          edits.push([stmt.expression.end, stmt.end, "];"]);
+          // `a(); let c = d; b()` on a line: `return [(` at the end of the line
+          // before, and `a), 0, c = d, b())]`: a sequence of the same length.
+          let j = i;
+          while (
+            j > 0 && !startsLine(j) && /^(Expression|VariableDeclaration)/.test(body[j - 1].type) &&
+            wrapped[body[j - 1].end - 1] === ";"
+          ) j--;
+          if (j < i && startsLine(j)) {
+            before(j, ";return [(", "");
+            for (let k = j; k < i; k++) {
+              edits.push([body[k].end - 1, body[k].end, ","]);
+              // a declaration's `;0,` becomes ` 0,` inside the sequence
+              const head = edits.find(([start, end]) => start === body[k].start && end > start);
+              if (head !== undefined) head[2] = " " + head[2].slice(1);
+            }
+            edits.push([stmt.expression.end, stmt.end, ")];"]);
+          } else {
+            before(i, ";return [", "return [");
+            edits.push([stmt.expression.end, stmt.end, "];"]);
+          }
         }
     }
   }
   const uniq = (xs: string[]) => [...new Set(xs)];
   const edited = applyEdits(code, edits);
   const fn = kind === "async" ? "async function" : "function*";
-  const names = { lets: uniq(lets), globals: uniq(globals) };
+  const names: Pick<Plan, "lets" | "globals" | "delegates"> = {
+    lets: uniq(lets),
+    globals: uniq(globals),
+  };
+  if (scan.delegates.length > 0) {
+    // Where each yield* is in the edited code: the edits before it moved it.
+    names.delegates = scan.delegates.map((pos) => {
+      let moved = pos;
+      for (const [start, end, text] of edits) if (end <= pos) moved += text.length - (end - start);
+      const { line, column } = lineColumn(edited, moved - PREFIX.length);
+      return [line, column];
+    });
+  }
   if (kind === "sync") {
     return headerTail === ""
       ? { code: edited, ...names }

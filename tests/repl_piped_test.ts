@@ -511,6 +511,8 @@ Deno.test("repl piped: error positions are where the error is in what was typed,
       `new K().m()`,
       "await 0",
       "{ a: 1, b: (() => { throw new Error('e') })() }",
+      "await 0; null.f",
+      "let g = 1; await 0; null.g",
       `.load ${dir}/fails.ts`,
     ));
     const frames = r.stderr.split("\n").filter((l) => l.startsWith("    at "));
@@ -522,9 +524,50 @@ Deno.test("repl piped: error positions are where the error is in what was typed,
       "    at <repl>:1:9",
       "    at <repl>:1:27",
       "    at <repl>:1:44",
+      "    at <module> (<repl>:1:15)",
+      "    at <module> (<repl>:1:26)",
       `    at <module> (${dir}/fails.ts:3:9)`,
     ]);
   } finally {
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("repl piped: messages name what was wrong: gather's argument, what yield* takes; printed values show no REPL frames", async () => {
+  const r = await runPiped(input(
+    "await gather(1, 2)",
+    "await gather([sleep(0), null])",
+    ".tasks",
+    "yield* 5",
+    "yield* sleep",
+    // not a yield*: V8's message stays
+    "const [z] = 5; yield",
+    `let p = Promise.reject(new Error("rejected")); p.catch(() => {}); [p]`,
+    `({ error: new Error("inner") })`,
+  ));
+  const errors = r.stderr.split("\n").filter((l) => l.startsWith("Uncaught"));
+  assertEquals(errors, [
+    "Uncaught TypeError: gather(): argument 1 is 1 (a number), which cannot be awaited; pass " +
+    "coroutine objects (call the coroutine function), Futures, Tasks, promises, or functions " +
+    "returning one",
+    "Uncaught TypeError: gather(): element 1 of the array is null, which cannot be awaited; " +
+    "pass coroutine objects (call the coroutine function), Futures, Tasks, promises, or " +
+    "functions returning one",
+    "Uncaught TypeError: yield* needs a coroutine object, a Future or a Task (or another " +
+    "generator), and number 5 is not iterable: call a coroutine function (yield* f(), not " +
+    "yield* f); wait for a promise with yield* wrap(promise), or with await in an input of " +
+    "its own",
+    "Uncaught TypeError: yield* needs a coroutine object, a Future or a Task (or another " +
+    "generator), and this is not iterable: call a coroutine function (yield* f(), not " +
+    "yield* f); wait for a promise with yield* wrap(promise), or with await in an input of " +
+    "its own",
+    "Uncaught TypeError: number 5 is not iterable (cannot read property Symbol(Symbol.iterator))",
+  ]);
+  // gather checks every argument before it starts a task
+  assertStringIncludes(r.stdout, "no tasks are pending\n");
+  assertStringIncludes(r.stdout, "<rejected> Error: rejected\n        at <repl>:1:24\n  }");
+  assertStringIncludes(r.stdout, "error: Error: inner\n      at <repl>:1:11\n}");
+  for (const machinery of ["vm.js", "evaluate.ts", "session.ts", "ext:"]) {
+    assert(!r.stdout.includes(machinery), r.stdout);
   }
 });

@@ -93,10 +93,20 @@ Deno.test("transform: top-level await makes an async function returning [the las
       "a + 1];\n})",
   );
   assertEquals(p.lineOffset, -1);
-  // var statements become assignments (the REPL declares the var first)
+  // var statements become assignments (the REPL declares the var first); statements before
+  // the last expression on its line join it in a sequence, so that nothing moves
   assertEquals(
     plan("var v = 1; await 0", opts).code,
-    "(async function () {\n;0, v = 1; return [await 0];\n})",
+    "(async function () {;return [(\n 0, v = 1, await 0)];\n})",
+  );
+  assertEquals(
+    plan("f(); await 0; g()", opts).code,
+    "(async function () {;return [(\nf(), await 0, g())];\n})",
+  );
+  // (when the line does not start with them, `return [` goes before the expression)
+  assertEquals(
+    plan("if (x) {} await 0", opts).code,
+    "(async function () {\nif (x) {} return [await 0];\n})",
   );
 });
 
