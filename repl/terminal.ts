@@ -1,10 +1,11 @@
 /**
- * The terminal side of the REPL: `node:readline` for line editing, the
- * prompt, output written above the prompt while it is shown (the half-typed
- * line is redrawn), and the terminal modes: readline's raw mode at the
- * prompt, the mode the REPL found while an input runs (as Python's REPL
- * does: Ctrl-C is a signal, and a process that dies meanwhile, of a signal
- * or of running out of memory, leaves the terminal as it was).
+ * The terminal side of the REPL: `node:readline` for line editing (with
+ * reverse history search, `history_search.ts`), the prompt, output written
+ * above the prompt while it is shown (the half-typed line is redrawn), and
+ * the terminal modes: readline's raw mode at the prompt, the mode the REPL
+ * found while an input runs (as Python's REPL does: Ctrl-C is a signal, and
+ * a process that dies meanwhile, of a signal or of running out of memory,
+ * leaves the terminal as it was).
  *
  * With piped stdin there is no prompt and no terminal mode: lines are read
  * as they come.
@@ -15,6 +16,7 @@
 import * as readline from "node:readline";
 import process from "node:process";
 import { END_SIGNALS } from "./watchdog.ts";
+import { addReverseSearch } from "./history_search.ts";
 
 /** Completes the text before the cursor: `[candidates, the part they replace]`. */
 export type Completer = (line: string) => Promise<[string[], string]>;
@@ -93,6 +95,7 @@ export class Terminal {
         : undefined,
       prompt: "> ",
     } as readline.ReadLineOptions);
+    if (this.tty) addReverseSearch(this.rl);
     // Ctrl-D (or the end of piped input) can close readline while an input
     // runs: nothing may touch it after that.
     this.rl.on("close", () => (this.#closed = true));

@@ -403,3 +403,50 @@ for (const [how, leave, expected] of WAYS_OUT) {
     assert(expected(code), `exit status ${code}`);
   });
 }
+
+Deno.test("repl pty: Ctrl-R searches the history backwards", async () => {
+  const CTRL_R = "\x12", CTRL_G = "\x07", CTRL_E = "\x05";
+  const r = await withRepl(async (r) => {
+    await r.expect("> ");
+    for (const line of ["const needle = 41", "'other'", "const needles = 1", "'last'"]) {
+      await r.send(line + ENTER);
+      await r.expect("> ");
+    }
+    // the newest line containing "needle", then an older one
+    await r.send(CTRL_R);
+    await r.expect("(reverse-i-search)`': ");
+    await r.send("needl");
+    await r.expect("(reverse-i-search)`needl': const needles = 1");
+    assertEquals(r.row, "(reverse-i-search)`needl': const needles = 1");
+    await r.send(CTRL_R);
+    await r.expect("(reverse-i-search)`needl': const needle = 41");
+    assertEquals(r.row, "(reverse-i-search)`needl': const needle = 41");
+    // nothing older: the search says it failed, the match stays
+    await r.send("x");
+    await r.expect("(failed reverse-i-search)`needlx': const needle = 41");
+    await r.send(BACKSPACE);
+    await r.expect("(reverse-i-search)`needl': const needle = 41");
+    // Enter runs the line found
+    await r.send(ENTER);
+    await r.expect("undefined\n");
+    await r.send("needle + 1" + ENTER);
+    await r.expect("42\n");
+    await r.expect("> ");
+    // Ctrl-G gives back the line typed before the search
+    await r.send("'typed'" + CTRL_R + "oth");
+    await r.expect("(reverse-i-search)`oth': 'other'");
+    await r.send(CTRL_G);
+    await r.expect("> 'typed'");
+    assertEquals(r.row, "> 'typed'");
+    await r.send(ENTER);
+    await r.expect(`"typed"`);
+    await r.expect("> ");
+    // an editing key (Ctrl-E: to the end of the line) keeps the line found, and edits it
+    await r.send(CTRL_R + "las" + CTRL_E);
+    await r.expect("> 'last'");
+    await r.send(" + '!'" + ENTER);
+    await r.expect(`"last!"`);
+    await r.send(CTRL_D);
+  });
+  assertEquals(await r.close(), 0);
+});
