@@ -76,13 +76,11 @@ export async function main(args: string[]): Promise<number> {
       return 0;
     }
   }
-  if (noColorEnv()) flags = { ...flags, color: false };
   if (flags.version) {
     console.log(`@yieldfrom/asyncio ${VERSION} (Deno ${Deno.version.deno})`);
     return 0;
   }
   const tty = Deno.stdin.isTerminal();
-  const color = flags.color && Deno.stdout.isTerminal();
   const banner = `@yieldfrom/asyncio ${VERSION} REPL (Deno ${Deno.version.deno}, ` +
     `TypeScript ${Deno.version.typescript})\n` +
     `Use await or yield* at the prompt: each input runs as a task on the event loop.\n` +
@@ -90,6 +88,7 @@ export async function main(args: string[]): Promise<number> {
   const early = tty && flags.evals.length === 0 && flags.evalFiles.length === 0
     ? showPrompt(banner)
     : null;
+  const color = flags.color && !noColorEnv() && Deno.stdout.isTerminal();
   const [{ Repl }, { historyPath }] = await Promise.all([
     import("./session.ts"),
     import("./history.ts"),
@@ -121,6 +120,7 @@ function showPrompt(banner: string): { handOver(): void } | null {
   } catch {
     return null;
   }
+  Deno.stdout.writeSync(new TextEncoder().encode(banner.replaceAll("\n", "\r\n") + "\r\n> "));
   const signals: Array<[Deno.Signal, () => void]> = [];
   for (const [sig, n] of END_SIGNALS) {
     const handler = () => {
@@ -134,7 +134,6 @@ function showPrompt(banner: string): { handOver(): void } | null {
       // not on this system
     }
   }
-  Deno.stdout.writeSync(new TextEncoder().encode(banner.replaceAll("\n", "\r\n") + "\r\n> "));
   return {
     handOver() {
       for (const [sig, handler] of signals) Deno.removeSignalListener(sig, handler);
