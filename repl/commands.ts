@@ -50,7 +50,7 @@ are in scope.
 
 Ctrl-C cancels the running input's task (background tasks go on), or clears the
 line at the prompt; a second Ctrl-C ends a runaway synchronous loop by ending
-the REPL. Ctrl-D leaves.
+the REPL. Ctrl-R searches the history. Ctrl-D leaves.
 
 Commands:`;
 
