@@ -273,6 +273,20 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     outer._setResult([]);
     return outer;
   }
+  // Checked before any task starts: none is left running when one is wrong.
+  for (let i = 0; i < aws.length; i++) {
+    const arg = aws[i];
+    if (
+      !(arg instanceof Future) && !isGeneratorLike(arg) && !isThenable(arg) &&
+      typeof arg !== "function"
+    ) {
+      throw new TypeError(
+        `gather(): ${aws === args ? `argument ${i + 1}` : `element ${i} of the array`} is ` +
+          `${describe(arg)}, which cannot be awaited; pass coroutine objects (call the ` +
+          `coroutine function), Futures, Tasks, promises, or functions returning one`,
+      );
+    }
+  }
   const argToFut = new Map<unknown, Future<unknown>>();
   const children: Future<unknown>[] = new Array(aws.length);
   let loop: AbstractEventLoop | undefined;

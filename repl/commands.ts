@@ -39,9 +39,10 @@ export const COMMANDS: Record<string, string> = {
 
 const HELP_TEXT = `Type JavaScript or TypeScript. Top-level await and yield* run as a task on the
 REPL's event loop, which runs for the whole session; the value is printed. A
-coroutine object, Future, Task or Promise typed as an expression is waited for
-the same way (an assignment's value is printed, not waited for). _ and _error
-hold the last result and error. asyncio and every name it exports are in scope.
+coroutine object or a Promise typed as an expression is run the same way; a
+Future or Task is shown as it is (an assignment's value is printed, never run).
+_ and _error hold the last result and error. asyncio and every name it exports
+are in scope.
 
   const t = createTask(coro())   start a background task (it keeps running)
   await sleep(1, "done")         wait, async style
@@ -49,7 +50,7 @@ hold the last result and error. asyncio and every name it exports are in scope.
 
 Ctrl-C cancels the running input's task (background tasks go on), or clears the
 line at the prompt; a second Ctrl-C ends a runaway synchronous loop by ending
-the REPL. Ctrl-D leaves.
+the REPL. Ctrl-R searches the history. Ctrl-D leaves.
 
 Commands:`;
 

@@ -41,6 +41,16 @@ const OPTIONS = {
   importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 } as vm.RunningScriptOptions;
 
+/** Where code comes from, for the positions in stack traces. */
+export interface Origin {
+  /** The file name frames show (default {@linkcode FILENAME}). */
+  filename?: string;
+  /** Added to line numbers (`-1`: the code's first line is a header of the REPL's). */
+  lineOffset?: number;
+  /** Added to the first line's columns. */
+  columnOffset?: number;
+}
+
 /** Evaluates code in the global scope, remembering the names the REPL declared. */
 export class Evaluator {
   /** Global lexical (`let`) bindings declared so far. */
@@ -96,6 +106,37 @@ export class Evaluator {
   evaluate(code: string): Outcome {
     try {
       return { ok: true, value: vm.runInThisContext(code, OPTIONS) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /**
+   * Compile code without running it: a syntax error is found before
+   * anything is declared.
+   *
+   * @param code The code.
+   * @param origin The file name and offsets its frames show.
+   * @returns The script (run it with {@linkcode run}), or the syntax error.
+   */
+  compile(code: string, origin: Origin = {}): Outcome {
+    try {
+      const options = { ...OPTIONS, ...origin, filename: origin.filename ?? FILENAME };
+      return { ok: true, value: new vm.Script(code, options as vm.ScriptOptions) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /**
+   * Run a script made by {@linkcode compile} in the global scope.
+   *
+   * @param script The script.
+   * @returns Its completion value, or what it threw.
+   */
+  run(script: unknown): Outcome {
+    try {
+      return { ok: true, value: (script as vm.Script).runInThisContext(OPTIONS) };
     } catch (error) {
       return { ok: false, error };
     }

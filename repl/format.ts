@@ -52,12 +52,27 @@ export function formatValue(value: unknown, color: boolean): string {
     const s = JSON.stringify(value);
     return color ? `\x1b[32m${s}\x1b[39m` : s;
   }
-  return Deno.inspect(value, {
+  const text = Deno.inspect(value, {
     colors: color,
     depth: 4,
     iterableLimit: 100,
     strAbbreviateSize: 1000,
   });
+  // The stacks of errors in the value (a rejected promise's reason, an error
+  // in an object) without the REPL's frames.
+  if (!text.includes(" at ")) return text;
+  const out: string[] = [];
+  let frames: string[] = [];
+  for (const line of [...text.split("\n"), ""]) {
+    // deno-lint-ignore no-control-regex
+    if (/^\s+at /.test(line.replace(/\x1b\[[0-9;]*m/g, ""))) {
+      frames.push(line);
+      continue;
+    }
+    out.push(...cleanFrames(frames), line);
+    frames = [];
+  }
+  return out.slice(0, -1).join("\n");
 }
 
 /** Whether a stack line is one of the frames that ran the input, not the user's code. */
@@ -78,15 +93,24 @@ export function cleanStack(stack: string): string {
   const firstFrame = lines.findIndex((l) => /^\s+at /.test(l));
   if (firstFrame < 0) return stack;
   const head = lines.slice(0, firstFrame);
-  let frames = lines.slice(firstFrame);
-  // Frames of the REPL itself, Deno's promise-job machinery, and the
-  // generator-resumption frames V8 adds.
-  frames = frames.filter((l) =>
-    !l.includes(REPL_DIR) && !l.includes("(ext:core/") &&
-    !/^\s+at \S+\.(next|throw|return) \(<anonymous>\)$/.test(l)
-  );
-  while (frames.length > 0 && isMachinery(frames[frames.length - 1])) frames.pop();
-  return [...head, ...frames].join("\n");
+  return [...head, ...cleanFrames(lines.slice(firstFrame))].join("\n");
+}
+
+/**
+ * Stack frames without the REPL's own, Deno's promise-job machinery, the
+ * generator-resumption frames V8 adds, and the frames below the user's code
+ * (the `node:vm` call that ran the input, the loop).
+ */
+function cleanFrames(frames: string[]): string[] {
+  // deno-lint-ignore no-control-regex
+  const plain = (l: string) => l.replace(/\x1b\[[0-9;]*m/g, "");
+  frames = frames.filter((colored) => {
+    const l = plain(colored);
+    return !l.includes(REPL_DIR) && !l.includes("(ext:core/") &&
+      !/^\s+at \S+\.(next|throw|return) \(<anonymous>\)$/.test(l);
+  });
+  while (frames.length > 0 && isMachinery(plain(frames[frames.length - 1]))) frames.pop();
+  return frames;
 }
 
 /**
@@ -121,4 +145,40 @@ export function formatError(error: unknown, c: Colors, prefix = "Uncaught"): str
   }
   const shown = formatValue(error, c.enabled);
   return prefix === "" ? shown : `${c.error(prefix)} ${shown}`;
+}
+
+/**
+ * The error of a `yield*` of something that is not iterable, said in the
+ * REPL's terms (V8 says `number 5 is not iterable`); any other error as it
+ * is. It is taken for that error when it is V8's TypeError for a value that
+ * is not iterable, thrown by the input's own code (not a function it
+ * called) on a line with a top-level `yield*`.
+ *
+ * @param error What the input threw.
+ * @param delegates Where the input's top-level `yield*` are (`Plan.delegates`).
+ * @param filename The file name the input's frames show.
+ * @returns The error to show.
+ */
+export function explainDelegation(
+  error: unknown,
+  delegates: ReadonlyArray<readonly [number, number]> | undefined,
+  filename: string,
+): unknown {
+  if (delegates === undefined || !(error instanceof TypeError)) return error;
+  const m = /^(yield\* .*|.*(?= \(cannot read property Symbol\(Symbol\.iterator\)\)$))/.exec(
+    error.message,
+  );
+  if (m === null || !/ is not iterable$/.test(m[1])) return error;
+  const frame = (error.stack ?? "").split("\n").find((l) => /^\s+at /.test(l)) ?? "";
+  if (!frame.startsWith(`    at <module> (${filename}`)) return error;
+  const line = /:(\d+):\d+\)$/.exec(frame)?.[1];
+  if (line !== undefined && !delegates.some(([l]) => l === Number(line))) return error;
+  const e = new TypeError(
+    `yield* needs a coroutine object, a Future or a Task (or another generator), and ` +
+      `${m[1].replace(/^yield\* .* is/, "this is")}: call a coroutine function (yield* f(), ` +
+      `not yield* f); wait for a promise with yield* wrap(promise), or with await in an ` +
+      `input of its own`,
+  );
+  e.stack = `${e.name}: ${e.message}\n${frame}`;
+  return e;
 }

@@ -9,7 +9,7 @@
 import * as asyncio from "../mod.ts";
 import { EventLoop } from "../lib/loop.ts";
 import { Task } from "../lib/tasks.ts";
-import { EXCEPTION, Future, PENDING, RESULT } from "../lib/futures.ts";
+import { Future } from "../lib/futures.ts";
 import { CancelledError } from "../lib/errors.ts";
 import {
   awaitResult,
@@ -22,13 +22,13 @@ import {
 } from "../lib/coroutines.ts";
 import { REPR, repr } from "../lib/format_helpers.ts";
 import type { Plan } from "./transform.ts";
-import { Evaluator, HOOK, type Outcome } from "./evaluate.ts";
+import { Evaluator, FILENAME, HOOK, type Outcome } from "./evaluate.ts";
 import { Terminal } from "./terminal.ts";
 import { History } from "./history.ts";
 import { makeCompleter } from "./completion.ts";
-import { type Colors, colors, formatError, formatValue } from "./format.ts";
+import { type Colors, colors, explainDelegation, formatError, formatValue } from "./format.ts";
 import { type CommandHost, COMMANDS, isCommand, runCommand } from "./commands.ts";
-import { BEAT_MS, DEDUPE_MS } from "./watchdog.ts";
+import { BEAT_MS, DEDUPE_MS, END_SIGNALS } from "./watchdog.ts";
 
 /** Options of {@linkcode Repl}. */
 export interface ReplOptions {
@@ -42,12 +42,16 @@ export interface ReplOptions {
   historyPath: string | null;
   /** The first lines of a terminal session. */
   banner: string;
+  /** The banner and a first prompt are on the screen already (see `main.ts`). */
+  bannerShown?: boolean;
 }
 
 /** How long a cancelled input gets to finish before the prompt comes back anyway. */
 const CANCEL_GRACE_MS = 250;
 /** How long leaving waits for cancelled tasks to finish. */
 const LEAVE_GRACE_MS = 1000;
+/** How long the first input waits for the watchdog to start (it goes on without it after). */
+const WATCHDOG_START_MS = 3000;
 
 /**
  * An input's value, as its task's result: the generated function returns
@@ -74,19 +78,14 @@ function* generatorInput(gen: Coro<unknown>): Coro<unknown> {
   return box(yield* gen);
 }
 
-function* waitWithoutCancelling(fut: Future<unknown>): Coro<unknown> {
-  if (fut._state === PENDING) {
-    const done = new Future<void>(fut._loop);
-    fut.addDoneCallback(() => {
-      if (!done.done()) done.setResult(undefined);
-    });
-    yield* done;
-  }
-  return fut.result();
-}
-
-function isAwaitable(value: unknown): boolean {
-  return value instanceof Future || asyncio.isCoroutine(value) || isThenable(value);
+/**
+ * Whether an input's value is run and its result printed: a coroutine
+ * object not started yet, or a promise (forgetting `await` is the common
+ * slip in JavaScript). A Future or Task is shown as it is, as Python shows
+ * it: it may be a background task, and waiting for it would hold the prompt.
+ */
+function runsAsValue(value: unknown): boolean {
+  return !(value instanceof Future) && (asyncio.isCoroutine(value) || isThenable(value));
 }
 
 function sleepMs(ms: number): { promise: Promise<void>; cancel(): void } {
@@ -119,6 +118,7 @@ export class Repl implements CommandHost {
   /** Shared with the watchdog: [0] the last beat (Date.now()), [1] 1 while an input runs. */
   #heart = new BigInt64Array(new SharedArrayBuffer(16));
   #worker: Worker | null = null;
+  #watchdog: Promise<void> | null = null;
   #keepAlive: ReturnType<typeof setInterval> | undefined;
 
   /** @param options See {@linkcode ReplOptions}. */
@@ -131,6 +131,7 @@ export class Repl implements CommandHost {
       tty: options.tty,
       history: this.#history?.load(),
       completer: makeCompleter(this.#evaluator, Object.keys(COMMANDS)),
+      onEndSignal: (sig) => Deno.exit(128 + END_SIGNALS.find(([s]) => s === sig)![1]),
     });
     this.#setUpLoop();
     this.#installGlobals();
@@ -155,11 +156,10 @@ export class Repl implements CommandHost {
     // tasks that were waiting for it have looked at the exception.
     const track = loop._trackUnretrieved.bind(loop);
     const report = (t: Future<unknown>): void => {
-      if (!t._logTraceback) return;
-      t._retrieved();
+      if (!t._logTraceback) return; // looked at meanwhile
       loop.callExceptionHandler({
         message: "Task exception was never retrieved",
-        exception: t._result,
+        exception: t.exception(), // (which marks it as looked at)
         future: t,
       });
     };
@@ -210,7 +210,9 @@ export class Repl implements CommandHost {
    * @param evals Code to run next, each as one input.
    */
   async start(evalFiles: string[], evals: string[]): Promise<void> {
-    if (this.#options.tty) this.#term.out(this.#options.banner + "\n");
+    if (this.#options.tty && !this.#options.bannerShown) {
+      this.#term.out(this.#options.banner + "\n");
+    }
     for (const file of evalFiles) {
       if (this.#leaving) return;
       await this.runFile(file);
@@ -222,13 +224,8 @@ export class Repl implements CommandHost {
     if (this.#exitRequested) return void this.leave();
     this.#ready = true;
     void this.#pump();
-    if (this.#options.tty) {
-      // After the prompt is on the screen.
-      setTimeout(() => {
-        this.#startWatchdog();
-        void this.#loadTransform();
-      }, 0);
-    }
+    // The parsers load while the first input is typed.
+    if (this.#options.tty) setTimeout(() => void this.#loadTransform(), 0);
   }
 
   #onLine(line: string): void {
@@ -326,10 +323,15 @@ export class Repl implements CommandHost {
    *
    * @param source The input.
    * @param whole No more lines will come: unfinished input is a syntax error.
+   * @param filename The file the input comes from (`.load`, `--eval-file`), for stack traces.
    * @returns `incomplete` when more lines are needed, else whether it succeeded.
    */
-  async #execute(source: string, whole: boolean): Promise<"incomplete" | boolean> {
-    const { plan } = await this.#loadTransform();
+  async #execute(
+    source: string,
+    whole: boolean,
+    filename?: string,
+  ): Promise<"incomplete" | boolean> {
+    const [{ plan }] = await Promise.all([this.#loadTransform(), this.#startWatchdog()]);
     let p: Plan;
     try {
       p = plan(source, {
@@ -352,8 +354,17 @@ export class Repl implements CommandHost {
     let outcome: Outcome;
     this.#beginRun();
     try {
-      outcome = this.#evaluator.declare(p, p.kind !== "sync");
-      if (outcome.ok) outcome = this.#evaluator.evaluate(p.code);
+      // Compiled first: an input V8 cannot parse declares nothing.
+      const script = this.#evaluator.compile(p.code, {
+        filename,
+        lineOffset: p.lineOffset,
+        columnOffset: p.columnOffset,
+      });
+      outcome = script.ok ? this.#evaluator.declare(p, p.kind !== "sync") : script;
+      if (outcome.ok && script.ok) outcome = this.#evaluator.run(script.value);
+      if (outcome.ok && p.kind === "sync" && p.final === "declaration") {
+        outcome = { ok: true, value: undefined };
+      }
       if (outcome.ok && p.kind !== "sync") {
         const fn = outcome.value as () => unknown;
         Object.defineProperty(fn, "name", { value: "<module>" });
@@ -361,22 +372,22 @@ export class Repl implements CommandHost {
           ? asyncInput(fn)
           : generatorInput(fn.call(globalThis) as Coro<unknown>);
         Object.defineProperty(coro, CORO_INFO, {
-          value: { name: "<module>", definedAt: `<input ${n}>` },
+          value: { name: "<module>", definedAt: filename ?? `<input ${n}>` },
         });
         const task = this.loop.createTask(coro);
-        outcome = await this.#runTask(task, true);
+        outcome = await this.#runTask(task);
+        if (!outcome.ok) {
+          const error = explainDelegation(outcome.error, p.delegates, filename ?? FILENAME);
+          outcome = { ok: false, error };
+        }
         if (outcome.ok) {
           outcome = { ok: true, value: (outcome.value as InputValue).value };
           // `currentTask()` as the value: the input's own task, done now.
           if (outcome.value === task) return this.#report(outcome);
         }
       }
-      if (outcome.ok && p.final === "value" && isAwaitable(outcome.value)) {
-        const v = outcome.value;
-        const task = v instanceof Future
-          ? this.loop.createTask(waitWithoutCancelling(v))
-          : this.loop.createTask(v as Coro<unknown>);
-        outcome = await this.#runTask(task, !(v instanceof Future));
+      if (outcome.ok && p.final === "value" && runsAsValue(outcome.value)) {
+        outcome = await this.#runTask(this.loop.createTask(outcome.value as Coro<unknown>));
       }
     } finally {
       this.#endRun();
@@ -406,9 +417,8 @@ export class Repl implements CommandHost {
    * soon after, the prompt comes back and it finishes in the background.
    *
    * @param task The task.
-   * @param own Whether the task is the input's own (else it only waits for a Future).
    */
-  #runTask(task: Task<unknown>, own: boolean): Promise<Outcome> {
+  #runTask(task: Task<unknown>): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
       let settled = false;
       let grace: { cancel(): void } | null = null;
@@ -421,9 +431,14 @@ export class Repl implements CommandHost {
         resolve(o);
       };
       const onDone = (t: Future<unknown>): void => {
-        if (t._state === RESULT) finish({ ok: true, value: t._result });
-        else if (t._state === EXCEPTION) finish({ ok: false, error: t.exception() });
-        else finish({ ok: false, error: t._makeCancelledError() });
+        let o: Outcome;
+        try {
+          o = { ok: true, value: t.result() };
+        } catch (error) {
+          // its exception, or the CancelledError of its cancellation
+          o = { ok: false, error };
+        }
+        finish(o);
       };
       task.addDoneCallback(onDone);
       this.#interrupt = () => {
@@ -439,8 +454,7 @@ export class Repl implements CommandHost {
           if (settled) return;
           this.#term.err(
             this.#colors.dim(
-              `${task.getName()} has not finished cancelling; it goes on in the background` +
-                (own ? "" : " (it only waited: the awaited future was not cancelled)"),
+              `${task.getName()} has not finished cancelling; it goes on in the background`,
             ) + "\n",
           );
           finish({ ok: false, error: new CancelledError() });
@@ -471,6 +485,8 @@ export class Repl implements CommandHost {
     if (now - this.#lastSigint < DEDUPE_MS) return;
     this.#lastSigint = now;
     if (this.#interrupt !== null) {
+      // The terminal echoed ^C where the cursor was (as under Python's REPL).
+      if (this.#options.tty) this.#term.out("\n");
       this.#interrupt();
     } else if (this.#options.tty) {
       this.#onPromptInterrupt();
@@ -492,19 +508,36 @@ export class Repl implements CommandHost {
     this.#prompt();
   }
 
-  #startWatchdog(): void {
-    try {
-      if (Deno.permissions.querySync({ name: "run" }).state !== "granted") return;
-      const w = new Worker(new URL("./watchdog.ts", import.meta.url), { type: "module" });
-      w.onmessage = () => {
-        const g = globalThis as unknown as Record<symbol, Record<string, unknown>>;
-        g[HOOK].watchdogReady = true;
-      };
-      w.postMessage(this.#heart.buffer);
-      this.#worker = w;
-    } catch {
-      // no workers here: a runaway loop can still be ended from outside
-    }
+  /**
+   * Start the watchdog (once, on a terminal), before the first input runs:
+   * starting a Worker makes Deno clear the line the cursor is on (the end of
+   * its progress display), harmless right after Enter but not while the
+   * prompt is shown. Resolves when it is ready, or after
+   * {@linkcode WATCHDOG_START_MS} without it.
+   */
+  #startWatchdog(): Promise<void> {
+    return this.#watchdog ??= new Promise<void>((resolve) => {
+      if (!this.#options.tty) return resolve();
+      const allowed = (name: "run" | "ffi") =>
+        Deno.permissions.querySync({ name }).state === "granted";
+      if (!allowed("run") && !allowed("ffi")) return resolve();
+      const timer = setTimeout(resolve, WATCHDOG_START_MS);
+      try {
+        const w = new Worker(new URL("./watchdog.ts", import.meta.url), { type: "module" });
+        w.onmessage = () => {
+          const g = globalThis as unknown as Record<symbol, Record<string, unknown>>;
+          g[HOOK].watchdogReady = true;
+          clearTimeout(timer);
+          resolve();
+        };
+        w.postMessage(this.#heart.buffer);
+        this.#worker = w;
+      } catch {
+        // no workers here: a runaway loop can still be ended from outside
+        clearTimeout(timer);
+        resolve();
+      }
+    });
   }
 
   // --- host errors -----------------------------------------------------------------
@@ -552,7 +585,7 @@ export class Repl implements CommandHost {
       this.#lastFailed = true;
       return false;
     }
-    return (await this.#execute(source, true)) === true;
+    return (await this.#execute(source, true, path)) === true;
   }
 
   #requestExit(): void {

@@ -1,8 +1,11 @@
 /**
- * The terminal side of the REPL: `node:readline` for line editing, the
- * prompt, output written above the prompt while it is shown (the half-typed
- * line is redrawn), and the terminal modes around a running input (cbreak:
- * keys are not echoed, Ctrl-C is a signal).
+ * The terminal side of the REPL: `node:readline` for line editing (with
+ * reverse history search, `history_search.ts`), the prompt, output written
+ * above the prompt while it is shown (the half-typed line is redrawn), and
+ * the terminal modes: readline's raw mode at the prompt, the mode the REPL
+ * found while an input runs (as Python's REPL does: Ctrl-C is a signal, and
+ * a process that dies meanwhile, of a signal or of running out of memory,
+ * leaves the terminal as it was).
  *
  * With piped stdin there is no prompt and no terminal mode: lines are read
  * as they come.
@@ -12,6 +15,8 @@
 
 import * as readline from "node:readline";
 import process from "node:process";
+import { END_SIGNALS } from "./watchdog.ts";
+import { addReverseSearch } from "./history_search.ts";
 
 /** Completes the text before the cursor: `[candidates, the part they replace]`. */
 export type Completer = (line: string) => Promise<[string[], string]>;
@@ -26,6 +31,13 @@ export interface TerminalOptions {
   history?: string[];
   /** How many history lines to keep in memory. */
   historySize?: number;
+  /**
+   * Called when a signal that would end the process (SIGTERM, SIGHUP,
+   * SIGQUIT) comes while the prompt has the terminal in raw mode, after the
+   * mode has been restored. (While an input runs they keep their default
+   * action: the terminal is in the mode the REPL found.)
+   */
+  onEndSignal?: (signal: Deno.Signal) => void;
 }
 
 const CONSOLE_METHODS = [
@@ -59,6 +71,7 @@ export class Terminal {
   #redrawTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #hooked: Array<[string, unknown]> = [];
+  #endSignals: Array<[Deno.Signal, () => void]> = [];
 
   /** @param options See {@linkcode TerminalOptions}. */
   constructor(options: TerminalOptions) {
@@ -82,9 +95,30 @@ export class Terminal {
         : undefined,
       prompt: "> ",
     } as readline.ReadLineOptions);
+    if (this.tty) addReverseSearch(this.rl);
     // Ctrl-D (or the end of piped input) can close readline while an input
     // runs: nothing may touch it after that.
     this.rl.on("close", () => (this.#closed = true));
+    const onEndSignal = options.onEndSignal;
+    if (this.tty && onEndSignal !== undefined && Deno.build.os !== "windows") {
+      this.#endSignals = END_SIGNALS.map(([sig]) => [sig, () => {
+        this.close();
+        onEndSignal(sig);
+      }]);
+      this.#listen(true);
+    }
+  }
+
+  /** Listen for the end signals (at the prompt), or not (while an input runs). */
+  #listen(on: boolean): void {
+    for (const [sig, handler] of this.#endSignals) {
+      try {
+        if (on) Deno.addSignalListener(sig, handler);
+        else Deno.removeSignalListener(sig, handler);
+      } catch {
+        // a signal this system does not have
+      }
+    }
   }
 
   /** Write text to stdout (results), above the prompt when it is shown. */
@@ -130,29 +164,31 @@ export class Terminal {
   }
 
   /**
-   * An input starts running: stop reading lines, and let Ctrl-C arrive as
-   * SIGINT without echoing what is typed meanwhile.
+   * An input starts running: stop reading lines, and give the terminal back
+   * the mode the REPL found (Ctrl-C arrives as SIGINT; what is typed
+   * meanwhile is echoed, and read at the next prompt).
    */
   beginRun(): void {
     this.#promptShown = false;
     if (!this.tty || this.#closed) return;
     this.rl.pause();
+    this.#listen(false);
     try {
-      Deno.stdin.setRaw(true, { cbreak: true });
+      Deno.stdin.setRaw(false);
     } catch {
       // stdin closed
     }
   }
 
-  /** The input is done: back to line editing. */
+  /** The input is done: back to line editing in raw mode. */
   endRun(): void {
     if (!this.tty || this.#closed) return;
     try {
-      Deno.stdin.setRaw(false);
       (process.stdin as unknown as { setRawMode(on: boolean): void }).setRawMode(true);
     } catch {
       // stdin closed
     }
+    this.#listen(true);
     this.rl.resume();
   }
 
@@ -196,12 +232,21 @@ export class Terminal {
     }, 0);
   }
 
-  /** Close readline (restores the terminal mode). */
+  /** Close readline and restore the terminal mode the REPL found. */
   close(): void {
     if (this.#redrawTimer !== undefined) clearTimeout(this.#redrawTimer);
     this.#redrawTimer = undefined;
     this.unhookConsole();
     this.#promptShown = false;
+    this.#listen(false);
+    this.#endSignals = [];
     if (!this.#closed) this.rl.close();
+    if (this.tty) {
+      try {
+        Deno.stdin.setRaw(false);
+      } catch {
+        // stdin closed
+      }
+    }
   }
 }

@@ -16,7 +16,13 @@
  * - `generator`: top-level `yield*` / `yield`: the same with `function*`, run
  *   as a generator coroutine.
  *
- * Line numbers in the code are the input's.
+ * Positions in the code are the input's (after TypeScript types are
+ * removed): a function's header has a line of its own, which
+ * {@linkcode Plan.lineOffset} takes away, and declarations are rewritten
+ * without moving what follows them (`let a = f()` becomes `;0, a = f()`), so
+ * that errors point at what was typed. (A class declaration, an unassigned
+ * `let a` and a last expression that does not start its line still move the
+ * rest of their line.)
  *
  * @module
  */
@@ -34,9 +40,10 @@ export type PlanKind = "empty" | "incomplete" | "sync" | "async" | "generator";
 /**
  * What the input's last statement is: an expression whose value is the
  * input's value (`value`), an assignment (its value is printed, never run),
- * or something else (`none`).
+ * a declaration (the input's value is `undefined`), or something else
+ * (`none`: the script's completion value).
  */
-export type FinalKind = "value" | "assignment" | "none";
+export type FinalKind = "value" | "assignment" | "declaration" | "none";
 
 /** An input made ready to evaluate. */
 export interface Plan {
@@ -60,6 +67,16 @@ export interface Plan {
    * async or generator input are declared first too: its code is a function.)
    */
   globals: string[];
+  /** Where the code's line 1 is in the input (`-1`: a header line comes first). */
+  lineOffset?: number;
+  /** The same for the first line's columns (an object literal's added parenthesis). */
+  columnOffset?: number;
+  /**
+   * Where each top-level `yield*` is (1-based line, 0-based column of
+   * `yield`, in the code after the header line): a `yield*` of something
+   * that is not iterable fails there.
+   */
+  delegates?: Array<[line: number, column: number]>;
 }
 
 const NOTHING = { lets: [], globals: [] };
@@ -103,7 +120,7 @@ export function plan(source: string, options: PlanOptions = {}): Plan {
   if (/^\s*\{/.test(source) && !/;\s*$/.test(source)) {
     try {
       const p = planSource(`(${source}\n)`, options);
-      if (p.kind !== "incomplete") return p;
+      if (p.kind !== "incomplete") return p.kind === "sync" ? { ...p, columnOffset: -1 } : p;
     } catch {
       // not an expression: a block
     }
@@ -134,6 +151,8 @@ function planSource(source: string, options: PlanOptions): Plan {
   let final: FinalKind = "none";
   if (last?.type === "ExpressionStatement" && !last.directive) {
     final = last.expression.type === "AssignmentExpression" ? "assignment" : "value";
+  } else if (/Declaration$/.test(last?.type ?? "")) {
+    final = "declaration";
   }
   if (scan.hasAwait && scan.hasYield) {
     const { line, column } = lineColumn(code, scan.yieldPos);
@@ -150,7 +169,8 @@ function planSource(source: string, options: PlanOptions): Plan {
     : scan.hasAwait || scan.hasImport
     ? "async"
     : "sync";
-  return { kind, final, ...hoist(kind, code, body, final, scan.exportEdits, options) };
+  const hoisted = hoist(kind, code, body, final, scan, options);
+  return { kind, final, ...hoisted, ...(kind === "sync" ? {} : { lineOffset: -1 }) };
 }
 
 /** The code without TypeScript, or `null` when the input is unfinished. */
@@ -184,6 +204,8 @@ interface Scan {
   hasImport: boolean;
   yieldPos: number;
   exportEdits: Edit[];
+  /** Where the top-level `yield*` expressions start (in the wrapped code). */
+  delegates: number[];
 }
 
 type Edit = [start: number, end: number, text: string];
@@ -195,6 +217,7 @@ function scanTopLevel(body: Node[], code: string, source: string): Scan {
     hasImport: false,
     yieldPos: 0,
     exportEdits: [],
+    delegates: [],
   };
   const fail = (node: Node, message: string): never => {
     const { line, column } = lineColumn(code, node.start - PREFIX.length);
@@ -211,23 +234,38 @@ function scanTopLevel(body: Node[], code: string, source: string): Scan {
     YieldExpression(node: Node, st, c) {
       if (!scan.hasYield) scan.yieldPos = node.start - PREFIX.length;
       scan.hasYield = true;
+      if (node.delegate) scan.delegates.push(node.start);
       if (node.argument) c(node.argument, st);
     },
     ForOfStatement(node: Node, st, c) {
       if (node.await) scan.hasAwait = true;
       base.ForOfStatement!(node, st, c);
     },
+    VariableDeclaration(node: Node, st, c) {
+      // `await using` awaits its disposal at the end of its block. (At the
+      // top level it declares a binding that lasts, as in Deno's REPL.)
+      if (node.kind === "await using" && !topLevel.has(node)) scan.hasAwait = true;
+      base.VariableDeclaration!(node, st, c);
+    },
     ReturnStatement(node: Node) {
       fail(node, "Illegal return statement (return is only valid inside functions)");
     },
   };
+  const topLevel = new Set<Node>(
+    body.map((stmt) => stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt),
+  );
   for (const stmt of body) {
     if (stmt.type === "ImportDeclaration") {
       scan.hasImport = true;
       continue;
     }
     if (stmt.type === "ExportNamedDeclaration" && stmt.declaration && !stmt.source) {
-      scan.exportEdits.push([stmt.start, stmt.declaration.start, ""]);
+      // (spaces: what follows keeps its column)
+      scan.exportEdits.push([
+        stmt.start,
+        stmt.declaration.start,
+        " ".repeat(stmt.declaration.start - stmt.start),
+      ]);
       recursive(stmt.declaration, null, visitors);
       continue;
     }
@@ -239,8 +277,15 @@ function scanTopLevel(body: Node[], code: string, source: string): Scan {
   return scan;
 }
 
+/**
+ * Apply edits from the end of the code back. At one position, a
+ * replacement goes first, then the insertions, the last made first: the
+ * text comes out in the order the edits were made.
+ */
 function applyEdits(code: string, edits: Edit[]): string {
-  const sorted = [...edits].sort((a, b) => b[0] - a[0]);
+  const sorted = edits.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) =>
+    b[0] - a[0] || (b[1] - b[0]) - (a[1] - a[0]) || j - i
+  ).map(([e]) => e);
   let out = code;
   for (const [start, end, text] of sorted) {
     const s = start - PREFIX.length, e = end - PREFIX.length;
@@ -276,9 +321,9 @@ function hoist(
   code: string,
   body: Node[],
   final: FinalKind,
-  exportEdits: Edit[],
+  scan: Scan,
   options: PlanOptions,
-): { code: string; lets: string[]; globals: string[] } {
+): Pick<Plan, "code" | "lets" | "globals" | "lineOffset" | "delegates"> {
   const wrapped = PREFIX + code + SUFFIX;
   const text = (node: Node): string => wrapped.slice(node.start, node.end);
   const lexicals = options.lexicals ?? new Set<string>();
@@ -286,7 +331,9 @@ function hoist(
   const lets: string[] = [];
   const globals: string[] = [];
   const prologue: string[] = [];
-  const edits: Edit[] = [...exportEdits];
+  // Text for the end of the header line (before the input's first line).
+  let headerTail = "";
+  const edits: Edit[] = [...scan.exportEdits];
   const resolve = options.resolve ?? ((s: string) => s);
   const hook = options.hook ?? `globalThis[Symbol.for("yieldfrom.asyncio.repl")]`;
   const importCall = (spec: string, attributes: Node[] | undefined): string => {
@@ -301,7 +348,29 @@ function hoist(
   const lexical = (name: string): void => {
     if (!knownGlobals.has(name)) lets.push(name);
   };
+  /**
+   * Put `text` before statement `i` without moving it: at the end of the
+   * line before (after the previous statement, or on the header line) when
+   * the statement starts its line, else just before it (`inline`).
+   */
+  const startsLine = (i: number): boolean =>
+    i === 0 || wrapped.slice(body[i - 1].end, body[i].start).includes("\n");
+  const before = (i: number, text: string, inline: string): void => {
+    if (!startsLine(i)) edits.push([body[i].start, body[i].start, inline]);
+    else if (i === 0) headerTail += text;
+    else edits.push([body[i - 1].end, body[i - 1].end, text]);
+  };
+  // `class K {}` → `K = class K {};` (and a function declared where a let
+  // binding of its name exists, the same way).
+  const assignDeclaration = (i: number, decl: Node): void => {
+    const name = decl.id.name;
+    before(i, `;${name} =`, `${name} = `);
+    edits.push([decl.end, decl.end, ";"]);
+  };
 
+  // `let a = f(), b` → `;0, a = f(), b = void 0`: the keyword's place is
+  // taken by `;0,` and spaces, so nothing after it moves (and `;0,` keeps a
+  // pattern `{ a } = o` from being read as a block).
   const declare = (decl: Node): void => {
     const names: string[] = [];
     for (const d of decl.declarations) patternNames(d.id, names);
@@ -312,12 +381,11 @@ function hoist(
     } else {
       names.forEach(lexical);
     }
-    edits.push([decl.start, decl.declarations[0].start, "void ("]);
+    const head = decl.declarations[0].start - decl.start;
+    edits.push([decl.start, decl.declarations[0].start, ";0," + " ".repeat(Math.max(0, head - 3))]);
     for (const d of decl.declarations) {
-      edits.push([d.start, d.end, d.init ? `(${text(d)})` : "void 0"]);
+      if (d.init === null) edits.push([d.end, d.end, " = void 0"]);
     }
-    const lastDecl = decl.declarations[decl.declarations.length - 1];
-    edits.push([lastDecl.end, decl.end, ");"]);
   };
 
   for (let i = 0; i < body.length; i++) {
@@ -330,15 +398,13 @@ function hoist(
         break;
       case "ClassDeclaration":
         lexical(decl.id.name);
-        edits.push([decl.start, decl.start, `void (${decl.id.name} = `]);
-        edits.push([decl.end, decl.end, ");"]);
+        assignDeclaration(i, decl);
         break;
       case "FunctionDeclaration": {
         const name = decl.id.name;
         if (lexicals.has(name)) {
           // Already a let-like binding: assign the function to it.
-          edits.push([decl.start, decl.start, `void (${name} = `]);
-          edits.push([decl.end, decl.end, ");"]);
+          assignDeclaration(i, decl);
           break;
         }
         globals.push(name);
@@ -369,18 +435,53 @@ function hoist(
         break;
       }
       default:
-        if (kind !== "sync" && i === body.length - 1 && final !== "none") {
-          edits.push([stmt.start, stmt.end, `return [${text(stmt.expression)}];`]);
+        if (
+          kind !== "sync" && i === body.length - 1 && (final === "value" || final === "assignment")
+        ) {
+          // `a(); let c = d; b()` on a line: `return [(` at the end of the line
+          // before, and `a), 0, c = d, b())]`: a sequence of the same length.
+          let j = i;
+          while (
+            j > 0 && !startsLine(j) && /^(Expression|VariableDeclaration)/.test(body[j - 1].type) &&
+            wrapped[body[j - 1].end - 1] === ";"
+          ) j--;
+          if (j < i && startsLine(j)) {
+            before(j, ";return [(", "");
+            for (let k = j; k < i; k++) {
+              edits.push([body[k].end - 1, body[k].end, ","]);
+              // a declaration's `;0,` becomes ` 0,` inside the sequence
+              const head = edits.find(([start, end]) => start === body[k].start && end > start);
+              if (head !== undefined) head[2] = " " + head[2].slice(1);
+            }
+            edits.push([stmt.expression.end, stmt.end, ")];"]);
+          } else {
+            before(i, ";return [", "return [");
+            edits.push([stmt.expression.end, stmt.end, "];"]);
+          }
         }
     }
   }
   const uniq = (xs: string[]) => [...new Set(xs)];
   const edited = applyEdits(code, edits);
   const fn = kind === "async" ? "async function" : "function*";
-  return {
-    // The input's first line shares the code's first line, so line numbers are the input's.
-    code: kind === "sync" ? edited : `(${fn} () {${prologue.join(" ")}${edited}\n})`,
+  const names: Pick<Plan, "lets" | "globals" | "delegates"> = {
     lets: uniq(lets),
     globals: uniq(globals),
   };
+  if (scan.delegates.length > 0) {
+    // Where each yield* is in the edited code: the edits before it moved it.
+    names.delegates = scan.delegates.map((pos) => {
+      let moved = pos;
+      for (const [start, end, text] of edits) if (end <= pos) moved += text.length - (end - start);
+      const { line, column } = lineColumn(edited, moved - PREFIX.length);
+      return [line, column];
+    });
+  }
+  if (kind === "sync") {
+    return headerTail === ""
+      ? { code: edited, ...names }
+      : { code: `${headerTail}\n${edited}`, lineOffset: -1, ...names };
+  }
+  // The header has a line of its own: the input's lines and columns are the code's.
+  return { code: `(${fn} () {${prologue.join(" ")}${headerTail}\n${edited}\n})`, ...names };
 }

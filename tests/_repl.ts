@@ -5,6 +5,9 @@
 
 const ROOT = new URL("../", import.meta.url);
 const MAIN = new URL("../repl/main.ts", import.meta.url).pathname;
+
+/** The command the README gives: `deno task repl` (no `--quiet`: what a user sees). */
+export const TASK: string[] = [Deno.execPath(), "task", "repl"];
 const PTY = new URL("./repl_pty.py", import.meta.url).pathname;
 
 /** What a finished REPL process printed. */
@@ -36,7 +39,7 @@ export async function runPiped(
   env: Record<string, string> = {},
 ): Promise<Finished> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", MAIN, ...args],
+    args: ["run", "--allow-all", MAIN, ...args],
     cwd: ROOT,
     stdin: "piped",
     stdout: "piped",
@@ -74,6 +77,53 @@ export function stripAnsi(s: string): string {
   );
 }
 
+/**
+ * The row the cursor is on, as a terminal would show it after `raw`: the
+ * text written since the last newline, with carriage returns, cursor moves
+ * along the row (`ESC[nG`, `ESC[nC`, `ESC[nD`) and erasing (`ESC[K`, `ESC[2K`,
+ * `ESC[J`) applied. Other control sequences are ignored.
+ *
+ * @param raw What was written to the terminal.
+ */
+export function cursorRow(raw: string): string {
+  let row: string[] = [];
+  let col = 0;
+  // deno-lint-ignore no-control-regex
+  const tokens = raw.match(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|[^\x1b]/gu) ?? [];
+  for (const t of tokens) {
+    if (t === "\n") {
+      row = [];
+      col = 0;
+    } else if (t === "\r") {
+      col = 0;
+    } else if (t.startsWith("\x1b[")) {
+      const n = Number(t.slice(2, -1).split(";")[0] || "0");
+      switch (t.at(-1)) {
+        case "G":
+          col = Math.max(n, 1) - 1;
+          break;
+        case "C":
+          col += Math.max(n, 1);
+          break;
+        case "D":
+          col = Math.max(0, col - Math.max(n, 1));
+          break;
+        case "K":
+          if (n === 2) row = [];
+          else if (n === 0) row = row.slice(0, col);
+          break;
+        case "J":
+          if (n === 0) row = row.slice(0, col);
+          break;
+      }
+    } else if (t >= " " || t === "\t") {
+      while (row.length < col) row.push(" ");
+      row[col++] = t;
+    }
+  }
+  return row.join("");
+}
+
 /** A REPL running in a pseudo-terminal. */
 export class PtyRepl {
   #child: Deno.ChildProcess;
@@ -81,9 +131,15 @@ export class PtyRepl {
   #raw = "";
   #mark = 0;
   #reading: Promise<void>;
+  #relayErr: Promise<string>;
   #waiters: Array<() => void> = [];
   /** Whether the process has ended. */
   ended = false;
+  /**
+   * After {@linkcode close}: whether the REPL left the terminal in the mode
+   * it found, else what differs (`-icanon -echo`, as `stty` names flags).
+   */
+  mode: "restored" | string = "unknown";
   /** When it started (performance.now()). */
   readonly started = performance.now();
 
@@ -102,21 +158,23 @@ export class PtyRepl {
       this.ended = true;
       for (const w of this.#waiters.splice(0)) w();
     })();
+    this.#relayErr = new Response(child.stderr).text();
   }
 
   /**
-   * Start the REPL in an 80x24 pseudo-terminal.
+   * Start the REPL in an 80x24 pseudo-terminal whose type is xterm-256color
+   * (whatever the caller's `TERM` is).
    *
    * @param args Its flags.
    * @param env Extra environment.
-   * @param command Run this instead of `deno run -A repl/main.ts` (e.g. `deno task repl`).
+   * @param command Run this instead of {@linkcode TASK} (`deno task repl`).
    */
   static start(
     args: string[] = [],
     env: Record<string, string> = {},
     command?: string[],
   ): PtyRepl {
-    const cmd = command ?? [Deno.execPath(), "run", "--allow-all", "--quiet", MAIN];
+    const cmd = command ?? TASK;
     // A history file of its own, removed at close(), unless the test names one.
     let tempDir: string | null = null;
     if (!("YIELDFROM_REPL_HISTORY" in env)) {
@@ -128,8 +186,8 @@ export class PtyRepl {
       cwd: ROOT,
       stdin: "piped",
       stdout: "piped",
-      stderr: "inherit",
-      env: replEnv(env),
+      stderr: "piped",
+      env: replEnv({ TERM: "xterm-256color", ...env }),
     }).spawn();
     return new PtyRepl(child, tempDir);
   }
@@ -142,6 +200,11 @@ export class PtyRepl {
   /** The raw bytes shown (as text). */
   get raw(): string {
     return this.#raw;
+  }
+
+  /** What the row the cursor is on shows now (see {@linkcode cursorRow}). */
+  get row(): string {
+    return cursorRow(this.#raw);
   }
 
   /** Type something (`\r` is Enter, `\x03` Ctrl-C, `\x04` Ctrl-D, `\t` Tab). */
@@ -217,6 +280,11 @@ export class PtyRepl {
     }
     const status = await this.#child.status;
     await this.#reading;
+    for (const line of (await this.#relayErr).split("\n")) {
+      const m = /^repl_pty: mode (restored|changed: .*)$/.exec(line);
+      if (m !== null) this.mode = m[1].replace(/^changed: /, "");
+      else if (line !== "") console.error(line);
+    }
     if (this.#tempDir !== null) Deno.removeSync(this.#tempDir, { recursive: true });
     this.#tempDir = null;
     if (timedOut) {

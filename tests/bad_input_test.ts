@@ -171,7 +171,7 @@ const cases: Case[] = [
     name: "gather(42)",
     call: () => gather(42 as never),
     error: TypeError,
-    message: /^createTask\(\): a coroutine was expected, got 42 \(a number\)/,
+    message: /^gather\(\): argument 1 is 42 \(a number\), which cannot be awaited; pass coroutine/,
   },
   {
     name: "ensureFuture(null)",

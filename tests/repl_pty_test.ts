@@ -32,7 +32,7 @@ async function withRepl(
 Deno.test("repl pty: banner, prompt, line editing, continuation prompt, Ctrl-D", async () => {
   const r = await withRepl(async (r) => {
     const banner = await r.expect("> ");
-    assertMatch(banner, /^@yieldfrom\/asyncio \d+\.\d+\.\d+ REPL \(Deno /);
+    assertMatch(banner, /^Task repl deno run .*\n@yieldfrom\/asyncio \d+\.\d+\.\d+ REPL \(Deno /);
     assertStringIncludes(banner, "Type .help for help, .exit or Ctrl-D to leave.");
     // type "2 + 3", go left twice, delete " +" with two backspaces, type "*": "2* 3"
     await r.send("2 + 3" + LEFT + LEFT + BACKSPACE + BACKSPACE + "*" + ENTER);
@@ -142,7 +142,8 @@ Deno.test("repl pty: Ctrl-C cancels the running input, not background tasks; at 
     await r.send("console.log('started'); await sleep(100)" + ENTER);
     await r.expect("started\n");
     await r.send(CTRL_C);
-    await r.expect("CancelledError\n");
+    // the terminal echoes ^C (inputs run in its own mode); the message starts a line
+    await r.expect("^C\nCancelledError\n");
     await r.expect("> ");
     await r.send("[bg.done(), _error instanceof CancelledError]" + ENTER);
     await r.expect("[ false, true ]");
@@ -171,16 +172,14 @@ Deno.test("repl pty: Ctrl-C cancels the running input, not background tasks; at 
   assertEquals(await r.close(), 0);
 });
 
-Deno.test("repl pty: Ctrl-C while waiting for an existing task stops the wait, not the task; a body stuck on a host promise is left to finish", async () => {
+Deno.test("repl pty: a task typed as a value is shown, not waited for; a body stuck on a host promise is left to finish", async () => {
   const r = await withRepl(async (r) => {
     await r.expect("> ");
     await r.send("const kept = createTask(sleep(100), { name: 'kept' })" + ENTER);
     await r.expect("undefined\n");
     await r.expect("> ");
-    await r.send("console.log('waiting'); kept" + ENTER);
-    await r.expect("waiting\n");
-    await r.send(CTRL_C);
-    await r.expect("CancelledError\n");
+    await r.send("kept" + ENTER);
+    await r.expect(/\n<Task pending name='kept' coro=<sleep\(\) running>[^\n]*>\n/);
     await r.expect("> ");
     await r.send("kept.done()" + ENTER);
     await r.expect("false\n");
@@ -278,8 +277,6 @@ Deno.test("repl pty: under deno task, one Ctrl-C (delivered twice) counts once",
       assert(!shown.includes("CancelledError"), shown);
       await r.send(CTRL_D);
     },
-    {},
-    [Deno.execPath(), "task", "--quiet", "repl"],
   );
   assertEquals(await r.close(), 0);
 });
@@ -300,7 +297,156 @@ Deno.test("repl pty: --eval runs first and stays interactive; colors unless --no
     assertEquals(await r.close(), 0);
     const shown = r.raw;
     const value = colored ? `[ \x1b[33m1\x1b[39m, \x1b[32m"a"\x1b[39m ]` : `[ 1, "a" ]`;
-    assertStringIncludes(shown, `Ctrl-D to leave.\r\n${value}\r\n`);
+    assertStringIncludes(r.text, `Ctrl-D to leave.\n[ 1, "a" ]\n`);
+    assertStringIncludes(shown, `${value}\r\n`);
     assertEquals(shown.includes("\x1b[33m"), colored);
   }
+});
+
+Deno.test("repl pty: the harness sets the terminal's type, whatever the caller's TERM is", async () => {
+  const callers = Deno.env.get("TERM");
+  Deno.env.set("TERM", "dumb");
+  try {
+    const r = await withRepl(async (r) => {
+      await r.expect("> ");
+      await r.send("Deno.env.get('TERM')" + ENTER);
+      await r.expect(`"xterm-256color"`);
+      await r.expect("> ");
+      // line editing needs a terminal that is not dumb
+      await r.send("2 + 3" + LEFT + LEFT + BACKSPACE + BACKSPACE + "*" + ENTER);
+      await r.expect("\n6\n");
+      await r.send(CTRL_D);
+    });
+    assertEquals(await r.close(), 0);
+  } finally {
+    if (callers === undefined) Deno.env.delete("TERM");
+    else Deno.env.set("TERM", callers);
+  }
+});
+
+Deno.test("repl pty: the first prompt of deno task repl stays on the screen", async () => {
+  const r = await withRepl(async (r) => {
+    await r.expect("Ctrl-D to leave.\n");
+    await r.expect("> ");
+    // Nothing typed: whatever the REPL starts after the prompt must not erase it.
+    await wait(2000);
+    assertEquals(r.row, "> ");
+    await r.send("1 + 1" + ENTER);
+    await r.expect("\n2\n");
+    await r.send(CTRL_D);
+  });
+  assertEquals(await r.close(), 0);
+});
+
+/** The REPL's process id, read at the prompt. */
+async function replPid(r: PtyRepl): Promise<number> {
+  await r.send("'pid=' + Deno.pid" + ENTER);
+  const shown = await r.expect(/"pid=(\d+)"\n/);
+  await r.expect("> ");
+  return Number(/pid=(\d+)/.exec(shown)![1]);
+}
+
+/** Wait until the watchdog Worker (started with the REPL) is ready. */
+async function watchdogReady(r: PtyRepl): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    await r.send(`globalThis[Symbol.for("yieldfrom.asyncio.repl")].watchdogReady === true` + ENTER);
+    const shown = await r.expect(/\n(true|false)\n/);
+    await r.expect("> ");
+    if (shown.endsWith("true\n")) return;
+    await wait(50);
+  }
+}
+
+const WAYS_OUT: Array<[string, (r: PtyRepl) => Promise<void>, (code: number) => boolean]> = [
+  ["Ctrl-D", (r) => r.send(CTRL_D), (c) => c === 0],
+  [".exit", (r) => r.send(".exit" + ENTER), (c) => c === 0],
+  ["close()", (r) => r.send("close()" + ENTER), (c) => c === 0],
+  ["Deno.exit(3) at the prompt", (r) => r.send("Deno.exit(3)" + ENTER), (c) => c === 3],
+  [
+    "Deno.exit(4) while an input runs",
+    (r) => r.send("await sleep(0.2); Deno.exit(4)" + ENTER),
+    (c) => c === 4,
+  ],
+  ["SIGTERM at the prompt", async (r) => {
+    Deno.kill(await replPid(r), "SIGTERM");
+  }, (c) => c === 143],
+  ["SIGHUP while an input runs", async (r) => {
+    const pid = await replPid(r);
+    await r.send("console.log('waiting'); await sleep(100)" + ENTER);
+    await r.expect("waiting\n");
+    Deno.kill(pid, "SIGHUP");
+  }, (c) => c === 129],
+  ["a runaway loop ended by two Ctrl-C", async (r) => {
+    await watchdogReady(r);
+    await r.send("console.log('spinning'); while (true) {}" + ENTER);
+    await r.expect("spinning\n");
+    await wait(500); // the watchdog finds the REPL stuck when its beat is 300 ms old
+    await r.send(CTRL_C);
+    await r.expect("press Ctrl-C again to end the REPL");
+    await wait(300);
+    await r.send(CTRL_C);
+    await r.expect("KeyboardInterrupt: ending the REPL");
+  }, (c) => c === 130],
+];
+
+for (const [how, leave, expected] of WAYS_OUT) {
+  Deno.test(`repl pty: leaving by ${how} restores the terminal mode`, async () => {
+    const r = await withRepl(async (r) => {
+      await r.expect("> ");
+      await r.send("'ready'" + ENTER);
+      await r.expect(`"ready"`);
+      await r.expect("> ");
+      await leave(r);
+    });
+    const code = await r.close();
+    assertEquals(r.mode, "restored");
+    assert(expected(code), `exit status ${code}`);
+  });
+}
+
+Deno.test("repl pty: Ctrl-R searches the history backwards", async () => {
+  const CTRL_R = "\x12", CTRL_G = "\x07", CTRL_E = "\x05";
+  const r = await withRepl(async (r) => {
+    await r.expect("> ");
+    for (const line of ["const needle = 41", "'other'", "const needles = 1", "'last'"]) {
+      await r.send(line + ENTER);
+      await r.expect("> ");
+    }
+    // the newest line containing "needle", then an older one
+    await r.send(CTRL_R);
+    await r.expect("(reverse-i-search)`': ");
+    await r.send("needl");
+    await r.expect("(reverse-i-search)`needl': const needles = 1");
+    assertEquals(r.row, "(reverse-i-search)`needl': const needles = 1");
+    await r.send(CTRL_R);
+    await r.expect("(reverse-i-search)`needl': const needle = 41");
+    assertEquals(r.row, "(reverse-i-search)`needl': const needle = 41");
+    // nothing older: the search says it failed, the match stays
+    await r.send("x");
+    await r.expect("(failed reverse-i-search)`needlx': const needle = 41");
+    await r.send(BACKSPACE);
+    await r.expect("(reverse-i-search)`needl': const needle = 41");
+    // Enter runs the line found
+    await r.send(ENTER);
+    await r.expect("undefined\n");
+    await r.send("needle + 1" + ENTER);
+    await r.expect("42\n");
+    await r.expect("> ");
+    // Ctrl-G gives back the line typed before the search
+    await r.send("'typed'" + CTRL_R + "oth");
+    await r.expect("(reverse-i-search)`oth': 'other'");
+    await r.send(CTRL_G);
+    await r.expect("> 'typed'");
+    assertEquals(r.row, "> 'typed'");
+    await r.send(ENTER);
+    await r.expect(`"typed"`);
+    await r.expect("> ");
+    // an editing key (Ctrl-E: to the end of the line) keeps the line found, and edits it
+    await r.send(CTRL_R + "las" + CTRL_E);
+    await r.expect("> 'last'");
+    await r.send(" + '!'" + ENTER);
+    await r.expect(`"last!"`);
+    await r.send(CTRL_D);
+  });
+  assertEquals(await r.close(), 0);
 });

@@ -13,10 +13,11 @@ Deno.test("transform: input without top-level await or yield runs as it is", () 
     globals: [],
   });
   assertEquals(plan("x = 2").final, "assignment");
-  assertEquals(plan("let y = 3").final, "none");
+  assertEquals(plan("let y = 3").final, "declaration");
+  assertEquals(plan("if (x) {}").final, "none");
 });
 
-Deno.test("transform: let-like declarations become assignments; the names are reported", () => {
+Deno.test("transform: let-like declarations become assignments that keep columns; the names are reported", () => {
   const p = plan(
     "let x = 1, y; const {a, b: [c]} = o; class K {}; var v = 2; function f() {}",
     opts,
@@ -26,7 +27,7 @@ Deno.test("transform: let-like declarations become assignments; the names are re
   assertEquals(p.globals, ["v", "f"]);
   assertEquals(
     p.code,
-    "void ((x = 1), void 0); void (({a, b: [c]} = o)); void (K = class K {});; var v = 2; function f() {}",
+    ";0, x = 1, y = void 0; ;0,   {a, b: [c]} = o; K = class K {};; var v = 2; function f() {}",
   );
 });
 
@@ -35,13 +36,16 @@ Deno.test("transform: a name keeps the kind of binding it already has", () => {
     lexicals: new Set(["f", "v"]),
     globals: new Set(["g"]),
   });
-  // f and v are let bindings already: assigned; g is a global variable: assigned, not declared
-  assertEquals(p.code, "void (f = function f() {});; void ((v = 1)); void ((g = 2));");
+  // f and v are let bindings already: assigned; g is a global variable: assigned, not declared.
+  // (The assignment to f goes on a line before the input's first: the code's columns stay
+  // the input's.)
+  assertEquals(p.code, ";f =\nfunction f() {};; ;0, v = 1; ;0, g = 2");
+  assertEquals(p.lineOffset, -1);
   assertEquals([p.lets, p.globals], [["v"], []]);
 });
 
 Deno.test("transform: TypeScript types are stripped, yield* is kept", () => {
-  assertEquals(plan("let x: number = 1 as number", opts).code, "void ((x = 1)); ");
+  assertEquals(plan("let x: number = 1 as number", opts).code, ";0, x = 1 ");
   assertEquals(plan("interface P { x: number }").code, "");
   const p = plan("const v: string = yield* sleep<string>(1, 'x')");
   assertEquals(p.kind, "generator");
@@ -78,26 +82,40 @@ Deno.test("transform: top-level await makes an async function returning [the las
   assertEquals(p.kind, "async");
   assertEquals(p.final, "value");
   assertEquals([p.lets, p.globals], [["a", "b", "d", "K"], ["h"]]);
-  // the input's lines stay the code's lines
+  // the header has a line of its own (lineOffset -1); the input's lines and columns stay the
+  // code's: what is added goes at the end of the line before
   assertEquals(
     p.code,
-    `(async function () {void (globalThis["h"] = h);` +
-      "void ((a = await f()), ({b, c: [d]} = g()));\n" +
-      "void (K = class K {});\n" +
-      "function h() {}\n" +
-      "return [a + 1];\n})",
+    `(async function () {void (globalThis["h"] = h);\n` +
+      ";0,   a = await f(), {b, c: [d]} = g();;K =\n" +
+      "class K {};\n" +
+      "function h() {};return [\n" +
+      "a + 1];\n})",
   );
-  // var statements become assignments (the REPL declares the var first)
+  assertEquals(p.lineOffset, -1);
+  // var statements become assignments (the REPL declares the var first); statements before
+  // the last expression on its line join it in a sequence, so that nothing moves
   assertEquals(
     plan("var v = 1; await 0", opts).code,
-    "(async function () {void ((v = 1)); return [await 0];\n})",
+    "(async function () {;return [(\n 0, v = 1, await 0)];\n})",
+  );
+  assertEquals(
+    plan("f(); await 0; g()", opts).code,
+    "(async function () {;return [(\nf(), await 0, g())];\n})",
+  );
+  // (when the line does not start with them, `return [` goes before the expression)
+  assertEquals(
+    plan("if (x) {} await 0", opts).code,
+    "(async function () {\nif (x) {} return [await 0];\n})",
   );
 });
 
 Deno.test("transform: top-level yield makes a generator", () => {
   const p = plan("let x = yield* sleep(1, 2)\nx", opts);
   assertEquals(p.kind, "generator");
-  assertEquals(p.code, "(function* () {void ((x = yield* sleep(1, 2)));\nreturn [x];\n})");
+  assertEquals(p.code, "(function* () {\n;0, x = yield* sleep(1, 2);return [\nx];\n})");
+  // where each top-level yield* is: a yield* of something not iterable fails there
+  assertEquals(p.delegates, [[1, 8]]);
   assertEquals(plan("yield").kind, "generator");
   // yield and await inside nested functions are not top-level
   assertEquals(plan("function* g() { yield 1 }").kind, "sync");
@@ -140,7 +158,7 @@ Deno.test("transform: an input starting with { is an object when it can be", () 
 
 Deno.test("transform: export before a declaration is dropped", () => {
   const p = plan("export const k = 1", opts);
-  assertEquals([p.code, p.lets], ["void ((k = 1));", ["k"]]);
+  assertEquals([p.code, p.lets], ["       ;0,   k = 1", ["k"]]);
   assertEquals(plan("export function f() {}\nawait 0").globals, ["f"]);
   assert(!plan("export class C {}", opts).code.includes("export"));
 });
