@@ -51,6 +51,14 @@ export interface EventLoopOptions {
    * for however long they take. Nothing can hang on a virtual clock.
    */
   autojumpThreshold?: number;
+  /**
+   * Report a Task whose exception nobody retrieved two loop iterations after
+   * it failed right then, instead of when it is garbage-collected (CPython
+   * reports it as soon as the last reference goes, which its reference
+   * counting makes immediate for a task nobody keeps). The REPL uses it, so
+   * a background task's failure shows above the prompt. Default false.
+   */
+  reportUnretrievedSoon?: boolean;
 }
 
 /**

@@ -85,6 +85,10 @@ const MAX_SLEEP_MS = 24 * 3600 * 1000;
  */
 const AUTOJUMP_THRESHOLD = 0.1;
 
+/** `reportUnretrievedSoon`: the task's exception, if still unseen an iteration later. */
+const REPORT_NOW = (t: Task<unknown>): void => (t._loop as EventLoop)._unretrieved.reportNow(t);
+const REPORT_LATER = (t: Task<unknown>): void => t._loop._schedule(REPORT_NOW, t);
+
 /** What the ready queue runs for a Handle made by `callSoon` or a timer. */
 const RUN_HANDLE = (h: Handle): void => h._run();
 
@@ -161,6 +165,7 @@ export class EventLoop implements AbstractEventLoop {
   /** @internal */ _defaultExecutor: Executor | null = null;
   /** @internal */ _executorShutdownCalled = false;
   /** @internal */ _signalHandlers: Map<string, () => void> = new Map();
+  /** @internal See `EventLoopOptions.reportUnretrievedSoon`. */ _reportSoon: boolean;
   /** @internal The init of every unnamed task: no object per task. */
   _taskInit: { loop: EventLoop } = { loop: this };
 
@@ -175,6 +180,7 @@ export class EventLoop implements AbstractEventLoop {
     this._virtual = clock === "virtual";
     this._resolution = CLOCK_RESOLUTION[clock];
     if (options?.debug) this._debug = true;
+    this._reportSoon = options?.reportUnretrievedSoon === true;
     const threshold = options?.autojumpThreshold ?? AUTOJUMP_THRESHOLD;
     checkSeconds(threshold, "EventLoop", "autojumpThreshold", DURATION);
     this._autojumpMs = threshold * 1000;
@@ -815,6 +821,8 @@ export class EventLoop implements AbstractEventLoop {
   /** @internal A future failed: report it if nobody looks at its exception. */
   _trackUnretrieved(fut: Future<unknown>): void {
     this._unretrieved.track(fut);
+    // Two iterations: the tasks waiting for it wake in the next one.
+    if (this._reportSoon && fut instanceof Task) this._schedule(REPORT_LATER, fut);
   }
 
   /** @internal Its exception was looked at. */

@@ -354,6 +354,11 @@ class AwaitedCoroutine<T> extends CoroutineDriver<T> {
     return this._owner;
   }
 
+  /** The coroutine object it drives. */
+  getCoro(): Coro<T> {
+    return this._coro;
+  }
+
   /** @internal A cancel request made as the coroutine returned goes on to the awaiting code (see _finish). */
   _returned(value: T): void {
     this._finish(RESULT, value);

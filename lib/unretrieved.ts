@@ -90,6 +90,14 @@ export class UnretrievedTracker {
     this.records.delete(rec);
   }
 
+  /** Report `fut` now if it is still tracked, and stop tracking it. */
+  reportNow(fut: Future<unknown>): void {
+    const rec = fut._extra?.unretrieved as Unretrieved | undefined;
+    if (rec === undefined) return;
+    fut._retrieved(); // reported once: it counts as looked at
+    report(rec);
+  }
+
   /** Report every future still tracked (the loop is closing). */
   reportAll(): void {
     for (const rec of [...this.records]) {

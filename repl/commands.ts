@@ -6,7 +6,7 @@
  */
 
 import type { EventLoop } from "../lib/loop.ts";
-import { Task } from "../lib/tasks.ts";
+import { allTasks, Task } from "../lib/tasks.ts";
 import type { Future } from "../lib/futures.ts";
 import { coroInfo } from "../lib/coroutines.ts";
 import { REPR } from "../lib/format_helpers.ts";
@@ -62,7 +62,7 @@ export function helpText(): string {
 }
 
 function coroName(t: Task<unknown>): string {
-  return `${coroInfo(t._coro)?.name ?? "<generator>"}()`;
+  return `${coroInfo(t.getCoro())?.name ?? "<generator>"}()`;
 }
 
 /** What a task (or a coroutine it runs) waits for: futures, nested coroutines. */
@@ -88,12 +88,12 @@ function describeWait(f: Future<unknown>, depth: number): string {
  * @returns The lines.
  */
 export function describeTasks(loop: EventLoop): string[] {
-  const tasks = [...loop._allTasks()];
+  const tasks = [...allTasks(loop)];
   if (tasks.length === 0) return ["no tasks are pending"];
   const out = [`${tasks.length} pending task${tasks.length === 1 ? "" : "s"}:`];
   for (const t of tasks) {
     const state = t.cancelling() > 0 ? "cancelling" : "pending";
-    const where = coroInfo(t._coro)?.definedAt;
+    const where = coroInfo(t.getCoro())?.definedAt;
     out.push(`  ${t.getName()} (${state}): ${coroName(t)}${where ? ` defined at ${where}` : ""}`);
     const waits = waitsOf(t);
     if (waits.length === 0) out.push("      running, or ready to run");
@@ -104,11 +104,11 @@ export function describeTasks(loop: EventLoop): string[] {
 
 /** The pending task named `name`, else the only one running a coroutine of that name. */
 function findTask(loop: EventLoop, name: string): Task<unknown> | string {
-  const tasks = [...loop._allTasks()];
+  const tasks = [...allTasks(loop)];
   const byName = tasks.find((t) => t.getName() === name);
   if (byName !== undefined) return byName;
   const bare = name.replace(/\(\)$/, "");
-  const byCoro = tasks.filter((t) => coroInfo(t._coro)?.name === bare);
+  const byCoro = tasks.filter((t) => coroInfo(t.getCoro())?.name === bare);
   if (byCoro.length === 1) return byCoro[0];
   if (byCoro.length > 1) {
     return `several tasks run ${bare}(): ${byCoro.map((t) => t.getName()).join(", ")}; ` +

@@ -8,7 +8,7 @@
 
 import * as asyncio from "../mod.ts";
 import { EventLoop } from "../lib/loop.ts";
-import { Task } from "../lib/tasks.ts";
+import { allTasks, type Task } from "../lib/tasks.ts";
 import { Future } from "../lib/futures.ts";
 import { CancelledError } from "../lib/errors.ts";
 import {
@@ -125,7 +125,9 @@ export class Repl implements CommandHost {
   constructor(options: ReplOptions) {
     this.#options = options;
     this.#colors = colors(options.color);
-    this.loop = new EventLoop({ debug: options.debug });
+    // A task that fails with nobody waiting for it is reported at once (and
+    // only once), not when it is garbage-collected.
+    this.loop = new EventLoop({ debug: options.debug, reportUnretrievedSoon: true });
     this.#history = options.tty ? new History(options.historyPath) : null;
     this.#term = new Terminal({
       tty: options.tty,
@@ -150,25 +152,6 @@ export class Repl implements CommandHost {
 
   #setUpLoop(): void {
     const loop = this.loop;
-    // A task that fails with nobody waiting for it is reported at once (and
-    // only once), not when it is garbage-collected. The loop learns of every
-    // failed future through _trackUnretrieved; two iterations later, the
-    // tasks that were waiting for it have looked at the exception.
-    const track = loop._trackUnretrieved.bind(loop);
-    const report = (t: Future<unknown>): void => {
-      if (!t._logTraceback) return; // looked at meanwhile
-      loop.callExceptionHandler({
-        message: "Task exception was never retrieved",
-        exception: t.exception(), // (which marks it as looked at)
-        future: t,
-      });
-    };
-    loop._trackUnretrieved = (fut: Future<unknown>): void => {
-      track(fut);
-      if (fut instanceof Task) {
-        loop._schedule(() => loop._schedule(report, fut), null);
-      }
-    };
     loop.setExceptionHandler((_lp, context) => {
       const lines = [context.message || "Unhandled exception in event loop"];
       for (const key of Object.keys(context).sort()) {
@@ -605,7 +588,7 @@ export class Repl implements CommandHost {
   }
 
   async #leave(code?: number): Promise<void> {
-    const pending = [...this.loop._allTasks()];
+    const pending = [...allTasks(this.loop)];
     for (const t of pending) t.cancel();
     if (pending.length > 0) {
       const wait = sleepMs(LEAVE_GRACE_MS);

@@ -423,3 +423,26 @@ Deno.test("virtual clock: undecorated async functions called inside a task do no
     assertEquals(t.lines, pythonTrace("cancel_races", "awaited_inside_task"), style);
   }
 });
+
+Deno.test("reportUnretrievedSoon: a failed task nobody looks at is reported two iterations later, once", async () => {
+  const reports: string[] = [];
+  const loop = newEventLoop({ clock: "virtual", reportUnretrievedSoon: true });
+  loop.setExceptionHandler((_l, ctx) => reports.push(`${ctx.message}: ${ctx.exception}`));
+  await loop.runUntilComplete(function* () {
+    const lonely = loop.createTask(function* () {
+      throw new ValueError("nobody waits");
+    });
+    const awaited = loop.createTask(function* () {
+      throw new ValueError("awaited");
+    });
+    try {
+      yield* awaited; // looked at as it wakes: not reported
+    } catch { /* expected */ }
+    yield* sleep(0);
+    yield* sleep(0);
+    assertEquals(reports, ["Task exception was never retrieved: ValueError: nobody waits"]);
+    assertEquals(lonely.done(), true);
+  });
+  loop.close();
+  assertEquals(reports.length, 1); // not again at close
+});
