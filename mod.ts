@@ -64,6 +64,7 @@ export { type DoneCallback, Future, isFuture } from "./lib/futures.ts";
 export {
   allTasks,
   createTask,
+  currentSignal,
   currentTask,
   eagerTaskFactory,
   ensureFuture,
@@ -81,6 +82,7 @@ export {
   isCoroutine,
   isCoroutineFunction,
   wrap,
+  type WrapOptions,
 } from "./lib/coroutines.ts";
 export { run, Runner, type RunOptions } from "./lib/runners.ts";
 export {

@@ -16,7 +16,7 @@
 import { RuntimeError } from "./errors.ts";
 import { callerLocation, describe, isGeneratorObject } from "./format_helpers.ts";
 import { _getRunningLoop, type AbstractEventLoop, getEventLoop } from "./events.ts";
-import { type Driver, driverStorage, Future, PENDING, settleInto } from "./futures.ts";
+import { CANCELLED, type Driver, driverStorage, Future, PENDING, settleInto } from "./futures.ts";
 
 /** A generator coroutine: `yield* coro` runs it and gives its return value. */
 export type Coro<T = unknown> = Generator<unknown, T, unknown>;
@@ -324,16 +324,32 @@ export function bodyFuture<T>(promise: PromiseLike<T>, driver: Driver): Future<T
   return fut;
 }
 
+/** Options of {@linkcode wrap}. */
+export interface WrapOptions {
+  /**
+   * Called when the future is cancelled while the promise is pending (the
+   * waiting task was cancelled, or timed out): stop the host work, e.g.
+   * `() => controller.abort()`.
+   */
+  abort?: () => void;
+  /** The loop of the new future; by default the running or current loop. */
+  loop?: AbstractEventLoop;
+}
+
 /**
  * Bridge a host promise (or any thenable) into a Future of the loop, so a
  * generator coroutine can wait for it with `yield* wrap(promise)`.
  *
  * Cancelling the future stops the waiting, not the promise's work: a host
- * promise cannot be interrupted. While the promise is pending, a loop on the
- * virtual clock does not jump time (it is waiting for real work).
+ * promise cannot be interrupted, unless `abort` is given, which is called
+ * then (or pass `currentSignal()` to the host API that made the promise).
+ * While the promise is pending, a loop on the virtual clock does not jump
+ * time unless the host is silent for its autojump threshold.
  *
  * @param promise The promise to wait for; a Future is returned as it is.
- * @param loop The loop of the new future; by default the running or current loop.
+ * @param options `abort`: called if the future is cancelled first; `loop`:
+ * the future's loop (a loop may also be passed itself, as the second
+ * argument).
  * @returns A Future settled with the promise's outcome.
  *
  * @example
@@ -345,14 +361,49 @@ export function bodyFuture<T>(promise: PromiseLike<T>, driver: Driver): Future<T
  * });
  * console.log(text); // from the host
  * ```
+ *
+ * @example Stopping the host work when the waiting task is cancelled
+ * ```ts
+ * import { run, timeout, TimeoutError, wrap } from "@yieldfrom/asyncio";
+ * await run(async () => {
+ *   const controller = new AbortController();
+ *   const slow = new Promise((resolve, reject) => {
+ *     const id = setTimeout(resolve, 10_000);
+ *     controller.signal.onabort = () => {
+ *       clearTimeout(id);
+ *       reject(controller.signal.reason);
+ *     };
+ *   });
+ *   try {
+ *     await timeout(0.05, () => wrap(slow, { abort: () => controller.abort() }));
+ *   } catch (e) {
+ *     console.log(e instanceof TimeoutError, controller.signal.aborted); // true true
+ *   }
+ * });
+ * ```
  */
-export function wrap<T>(promise: PromiseLike<T> | Future<T>, loop?: AbstractEventLoop): Future<T> {
+export function wrap<T>(
+  promise: PromiseLike<T> | Future<T>,
+  options?: WrapOptions | AbstractEventLoop,
+): Future<T> {
   if (promise instanceof Future) return promise;
   if (!isThenable(promise)) {
     throw new TypeError(
       `wrap(): expected a Promise or thenable, got ${describe(promise)}` +
         (isGeneratorLike(promise) ? "; run a coroutine with yield* or createTask()" : ""),
     );
+  }
+  let loop: AbstractEventLoop | undefined;
+  let abort: (() => void) | undefined;
+  if (options !== undefined && options !== null) {
+    if (typeof (options as AbstractEventLoop).runForever === "function") {
+      loop = options as AbstractEventLoop;
+    } else {
+      ({ loop, abort } = options as WrapOptions);
+      if (abort !== undefined && typeof abort !== "function") {
+        throw new TypeError(`wrap(): abort must be a function, got ${describe(abort)}`);
+      }
+    }
   }
   const lp = loop ?? getEventLoop();
   const fut = new Future<T>(lp);
@@ -362,6 +413,8 @@ export function wrap<T>(promise: PromiseLike<T> | Future<T>, loop?: AbstractEven
     if (busy) {
       busy = false;
       lp._hostWorkAdd(-1);
+      // Cancelled while the host work goes on: stop it, if we were told how.
+      if (abort !== undefined && fut._state === CANCELLED) abort();
     }
   };
   fut._addCallback(release);

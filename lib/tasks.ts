@@ -65,6 +65,8 @@ interface DriverExtra extends FutureExtra {
   bodies?: number;
   /** Counted in the loop's host work. */
   busy?: boolean;
+  /** A Task's AbortController, made by the first `currentSignal()`. */
+  abort?: AbortController;
 }
 
 /**
@@ -496,7 +498,27 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
    * @returns `false` if the task is already done, else `true`.
    */
   override cancel(msg?: string): boolean {
-    return this._requestCancel(msg);
+    const requested = this._requestCancel(msg);
+    // Host work given currentSignal() stops now, not at the next await.
+    const abort = this._extra?.abort;
+    if (requested && abort !== undefined && !abort.signal.aborted) {
+      abort.abort(new CancelledError(msg));
+    }
+    return requested;
+  }
+
+  /** @internal The task's AbortSignal (see {@linkcode currentSignal}). */
+  _signal(): AbortSignal {
+    const x = this._x();
+    let abort = x.abort;
+    // A signal aborted by a request that was withdrawn (uncancel(), as
+    // timeout() does) is replaced: the task goes on.
+    if (abort === undefined || (abort.signal.aborted && this._numCancelsRequested === 0)) {
+      x.abort = abort = new AbortController();
+      if (this._state !== PENDING) abort.abort(new CancelledError("the task is done"));
+      else if (this._numCancelsRequested > 0) abort.abort(new CancelledError(this._cancelMessage));
+    }
+    return abort.signal;
   }
 
   /** How many cancellation requests are pending (`cancel()` calls not undone by `uncancel()`). */
@@ -569,6 +591,8 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
   override _finish(state: number, value: unknown): void {
     this._loop._unregisterTask(this);
     super._finish(state, value);
+    // Its signal's listeners go with the controller.
+    if (this._extra?.abort !== undefined) this._extra.abort = undefined;
   }
 
   /** @internal The task's name and coroutine, for the unretrieved-exception report. */
@@ -698,6 +722,54 @@ export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
   const driver = lp._current ?? driverStorage.getStore();
   if (!(driver instanceof CoroutineDriver) || driver._loop !== lp) return null;
   return driver._task;
+}
+
+/**
+ * An `AbortSignal` that aborts when the current task is cancelled (its
+ * `reason` is the `CancelledError`), for host APIs that take one: `fetch`,
+ * `Deno.Command`, streams. With it, cancelling the task (or a `timeout()`
+ * around it) stops the host work at once, instead of only the waiting. The
+ * signal is made on the first call in a task (tasks that never ask pay
+ * nothing) and is the same for every call until the task is cancelled; if
+ * the cancellation is withdrawn (`uncancel()`, as `timeout()` does when it
+ * turns it into `TimeoutError`), the next call gives a fresh signal.
+ *
+ * @returns The current task's signal.
+ * @throws {RuntimeError} Outside a task.
+ *
+ * @example
+ * ```ts
+ * import { currentSignal, run, timeout, TimeoutError, wrap } from "@yieldfrom/asyncio";
+ * function slowHostWork(signal: AbortSignal): Promise<string> {
+ *   return new Promise((resolve, reject) => {
+ *     const id = setTimeout(() => resolve("done"), 10_000);
+ *     signal.addEventListener("abort", () => {
+ *       clearTimeout(id); // the host work really stops
+ *       reject(signal.reason);
+ *     });
+ *   });
+ * }
+ * await run(function* () {
+ *   try {
+ *     yield* timeout(0.05, function* () {
+ *       return yield* wrap(slowHostWork(currentSignal()));
+ *     });
+ *   } catch (e) {
+ *     console.log(e instanceof TimeoutError); // true, after 50 ms, not 10 s
+ *   }
+ * });
+ * ```
+ */
+export function currentSignal(): AbortSignal {
+  const loop = _getRunningLoop();
+  const task = loop === null ? null : currentTask(loop);
+  if (task === null) {
+    throw new RuntimeError(
+      "currentSignal(): no task is running; call it inside a coroutine run by a task " +
+        "(asyncio.run(), createTask())",
+    );
+  }
+  return task._signal();
 }
 
 /**
