@@ -12,7 +12,10 @@ import {
   type Coroutine,
   coroutine,
   currentDriver,
+  LightCoro,
+  lightCoroutine,
 } from "./coroutines.ts";
+import { iterReturn } from "./futures.ts";
 
 /**
  * An asynchronous context manager: Python's `__aenter__`/`__aexit__`.
@@ -192,6 +195,128 @@ const asyncWithCoro = coroutine(withStatement("asyncWith", {
   exit,
 }));
 
+// --- `async with lock:` ------------------------------------------------------
+
+/**
+ * @internal Marks an `aenter`/`aexit` pair that is exactly `acquire()` /
+ * `release()` with nothing entered (CPython's `_ContextManagerMixin`, behind
+ * Lock, Semaphore, BoundedSemaphore and Condition). `asyncWith` runs such a
+ * statement as the explicit form, `acquire(); try { body } finally {
+ * release() }`, with no machinery in between. A subclass that overrides
+ * either method gets the general statement.
+ */
+export const ACQUIRE_RELEASE: unique symbol = Symbol("yieldfrom.asyncio.acquireRelease");
+
+interface AcquireRelease {
+  acquire(): Coroutine<unknown>;
+  release(): void;
+}
+
+const toStringTag = Object.prototype.toString;
+
+const NEW = 0, ACQUIRING = 1, IN_BODY = 2, DONE = 3;
+
+/**
+ * `asyncWith(lock, body)`'s coroutine object: `acquire(); try { body }
+ * finally { release() }` as a hand-written coroutine, delegating each step
+ * to the acquire coroutine, then to the body's, with no generator of its
+ * own (awaited from async code, it runs inside the awaiting task as every
+ * coroutine object does).
+ */
+class AcquiredWith extends LightCoro<unknown> {
+  /** @internal */ _cm: AcquireRelease;
+  /** @internal */ _body: (value: unknown) => unknown;
+  /** @internal */ _state = NEW;
+  /** @internal The coroutine stepped now: the acquire, then the body. */
+  _inner: Coro<unknown> | null = null;
+
+  constructor(cm: AcquireRelease, body: (value: unknown) => unknown) {
+    super();
+    this._cm = cm;
+    this._body = body;
+  }
+
+  override next(): IteratorResult<unknown, unknown> {
+    if (this._state !== IN_BODY) return this._resume(false, undefined);
+    // The common step: resuming the body.
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = this._inner!.next();
+    } catch (e) {
+      this._state = DONE;
+      this._cm.release();
+      throw e;
+    }
+    if (!r.done) return r;
+    this._state = DONE;
+    const value = r.value;
+    this._cm.release();
+    return iterReturn(value);
+  }
+
+  override throw(error: unknown): IteratorResult<unknown, unknown> {
+    return this._resume(true, error);
+  }
+
+  override return(value?: unknown): IteratorResult<unknown, unknown> {
+    const state = this._state;
+    this._state = DONE;
+    if (state === IN_BODY) {
+      try {
+        this._inner!.return(undefined);
+      } finally {
+        this._cm.release();
+      }
+    } else if (state === ACQUIRING) {
+      this._inner!.return(undefined);
+    }
+    return iterReturn(value);
+  }
+
+  /** @internal One step: into the acquire or the body, moving on when one finishes. */
+  _resume(isThrow: boolean, error: unknown): IteratorResult<unknown, unknown> {
+    if (this._state === NEW) {
+      this._state = ACQUIRING;
+      this._inner = this._cm.acquire();
+    }
+    for (;;) {
+      const inner = this._inner!;
+      let r: IteratorResult<unknown, unknown>;
+      try {
+        r = isThrow ? inner.throw(error) : inner.next();
+      } catch (e) {
+        // A failed acquire enters nothing; a failed body still releases (an
+        // error from release() replaces the body's, as a finally's does).
+        const state = this._state;
+        this._state = DONE;
+        if (state === IN_BODY) this._cm.release();
+        throw e;
+      }
+      if (!r.done) return r;
+      if (this._state === IN_BODY) {
+        this._state = DONE;
+        const value = r.value;
+        this._cm.release();
+        return iterReturn(value);
+      }
+      // Acquired: start the body (a generator body runs without a wrapper).
+      this._state = IN_BODY;
+      const body = this._body;
+      try {
+        this._inner = toStringTag.call(body) === "[object GeneratorFunction]"
+          ? (body as (value: unknown) => Coro<unknown>)(undefined)
+          : awaitResult(callIn(currentDriver(), body, undefined, [undefined]));
+      } catch (e) {
+        this._state = DONE;
+        this._cm.release();
+        throw e;
+      }
+      isThrow = false;
+    }
+  }
+}
+lightCoroutine(AcquiredWith, "asyncWith");
+
 /**
  * Python's `async with cm as value: body`: enter `cm` (`aenter()`), run
  * `body(value)`, and exit (`aexit(error)`) whatever happens, exactly once
@@ -246,6 +371,14 @@ export function asyncWith<C, R>(
   }
   if (typeof body !== "function") {
     throw new TypeError(`asyncWith(): the body must be a function, got ${describe(body)}`);
+  }
+  const enterFn = m.aenter as { [ACQUIRE_RELEASE]?: true } | undefined;
+  const exitFn = m.aexit as { [ACQUIRE_RELEASE]?: true } | undefined;
+  if (enterFn?.[ACQUIRE_RELEASE] === true && exitFn?.[ACQUIRE_RELEASE] === true) {
+    return new AcquiredWith(
+      cm as unknown as AcquireRelease,
+      body as (value: unknown) => unknown,
+    ) as unknown as Coroutine<R>;
   }
   return asyncWithCoro(cm, undefined, body as (value: unknown) => unknown) as Coroutine<R>;
 }

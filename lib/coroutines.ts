@@ -290,7 +290,10 @@ export function callIn(
   thisArg: unknown,
   args: unknown[],
 ): unknown {
-  if (driver === null || toStringTag.call(fn) === "[object GeneratorFunction]") {
+  if (
+    driver === null || toStringTag.call(fn) === "[object GeneratorFunction]" ||
+    driverStorage.getStore() === driver // already in its context (async code)
+  ) {
     return fn.apply(thisArg, args);
   }
   return driverStorage.run(driver, callWith, fn, thisArg, args);

@@ -19,6 +19,7 @@ import type { Future } from "./futures.ts";
 import { type Coro, type Coroutine, coroutine, lightCoroutine } from "./coroutines.ts";
 import type { AbstractEventLoop } from "./events.ts";
 import { Deque } from "./deque.ts";
+import { ACQUIRE_RELEASE } from "./context.ts";
 import { addWaiter, boundLoop, noLiveWaiter, WaiterCoro, wakeUp } from "./waiters.ts";
 
 /** @internal `[locked, waiters:2]`: the bracketed part of a primitive's repr. */
@@ -145,6 +146,34 @@ export abstract class ContextManagerMixin {
     this.release();
     return disposed();
   }
+
+  /**
+   * `using`: release what was acquired just before. Generator coroutines
+   * cannot `await using`; `yield* lock.acquire(); using _held = lock;` is
+   * their `async with lock:` with no body function at all.
+   *
+   * @example
+   * ```ts
+   * import { Lock, run, sleep } from "@yieldfrom/asyncio";
+   * const lock = new Lock();
+   * await run(function* () {
+   *   {
+   *     yield* lock.acquire();
+   *     using _held = lock;
+   *     yield* sleep(0);
+   *     console.log(lock.locked()); // true
+   *   }
+   *   console.log(lock.locked()); // false: released at the end of the block
+   * });
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+// asyncWith(primitive, body) runs as acquire(); try { body } finally { release() }.
+for (const m of [ContextManagerMixin.prototype.aenter, ContextManagerMixin.prototype.aexit]) {
+  Object.defineProperty(m, ACQUIRE_RELEASE, { value: true });
 }
 
 /**

@@ -1244,3 +1244,82 @@ Deno.test("primitives, queues, timeouts and task groups show their repr as a str
   ]);
   assertEquals(objects.map((o) => Deno.inspect(o)), objects.map((o) => String(o)));
 });
+
+// --- async with a primitive runs as acquire/try/finally/release ----------------------
+
+Deno.test("asyncWith(lock): every way out releases once; a cancelled acquire releases nothing", async () => {
+  await run(function* () {
+    const lock = new Lock();
+    // Body returns, throws synchronously, throws after a yield.
+    assertEquals(yield* asyncWith(lock, () => 1), 1);
+    for (
+      const body of [
+        () => {
+          throw new ValueError("sync");
+        },
+        function* () {
+          yield* sleep(0);
+          throw new ValueError("later");
+        },
+      ]
+    ) {
+      try {
+        yield* asyncWith(lock, body);
+      } catch (e) {
+        assertInstanceOf(e, ValueError);
+      }
+      assertEquals(lock.locked(), false);
+    }
+    // Cancelled while waiting to acquire: nothing to release, the holder keeps it.
+    yield* lock.acquire();
+    const waiter = createTask(() => asyncWith(lock, () => "never"));
+    yield* sleep(0);
+    waiter.cancel();
+    yield* gather([waiter], { returnExceptions: true });
+    assertEquals(waiter.cancelled(), true);
+    assertEquals(lock.locked(), true);
+    lock.release();
+    // Cancelled inside the body: released.
+    const inBody = createTask(() =>
+      asyncWith(lock, function* () {
+        yield* sleep(10);
+      })
+    );
+    yield* sleep(0);
+    assertEquals(lock.locked(), true);
+    inBody.cancel();
+    yield* gather([inBody], { returnExceptions: true });
+    assertEquals(lock.locked(), false);
+  }, { clock: "virtual" });
+});
+
+Deno.test("asyncWith: a Lock subclass that overrides aenter gets the general statement", async () => {
+  const t = new Trace();
+  class NoisyLock extends Lock {
+    override aenter() {
+      t.print("aenter");
+      return super.aenter();
+    }
+  }
+  await run(function* () {
+    const lock = new NoisyLock();
+    yield* asyncWith(lock, () => t.print("body", lock.locked()));
+    t.print("after", lock.locked());
+  });
+  assertEquals(t.lines, ["aenter", "body True", "after False"]);
+});
+
+Deno.test("using: yield* lock.acquire(); using _held = lock releases at the block's end", async () => {
+  await run(function* () {
+    const lock = new Lock();
+    try {
+      yield* lock.acquire();
+      using _held = lock;
+      yield* sleep(0);
+      throw new ValueError("inside");
+    } catch (e) {
+      assertInstanceOf(e, ValueError);
+    }
+    assertEquals(lock.locked(), false);
+  });
+});
