@@ -13,7 +13,7 @@
  * @module
  */
 
-import { RuntimeError } from "./errors.ts";
+import { asError, RuntimeError } from "./errors.ts";
 import { callerLocation, describe, isGeneratorObject } from "./format_helpers.ts";
 import { _getRunningLoop, type AbstractEventLoop, getEventLoop } from "./events.ts";
 import { CANCELLED, type Driver, driverStorage, Future, PENDING, settleInto } from "./futures.ts";
@@ -292,6 +292,7 @@ export function callIn(
 ): unknown {
   if (
     driver === null || toStringTag.call(fn) === "[object GeneratorFunction]" ||
+    (fn as unknown as Record<symbol, unknown>)[IS_CORO_FN] === true || // lazy: makes an object
     driverStorage.getStore() === driver // already in its context (async code)
   ) {
     return fn.apply(thisArg, args);
@@ -325,6 +326,121 @@ export function bodyFuture<T>(promise: PromiseLike<T>, driver: Driver): Future<T
   };
   promise.then((v) => finish(true, v), (e) => finish(false, e));
   return fut;
+}
+
+// --- decorated async functions ----------------------------------------------
+
+/**
+ * @internal The coroutine object of a decorated async function (or of an
+ * async function given to a task): a small hand-written coroutine holding
+ * the function and its arguments; nothing runs until something drives it.
+ *
+ * - Driven by a task (or `yield*`), it starts the body in that task's
+ *   context and waits on the body's promise (`bodyFuture`).
+ * - Awaited from a task's async code, it runs right there, as Python runs
+ *   `await coro()` in the awaiting coroutine's frame: the body is called in
+ *   the awaiting code's context (its awaits belong to the same task) and
+ *   its promise settles the `await`. No driver, generator or future of its
+ *   own.
+ */
+export class AsyncCoro<T> extends LightCoro<T> {
+  /** @internal */ _fn: (...args: unknown[]) => unknown;
+  /** @internal */ _this: unknown;
+  /** @internal */ _args: unknown[];
+  /** @internal Where the function came from, for reprs. */ _info: CoroInfo;
+  /** @internal The body's future, once a task started it. */ _fut: Future<T> | null = null;
+  /** @internal Something started running it (it runs once). */ [CLAIMED]: boolean = false;
+
+  constructor(
+    fn: (...args: unknown[]) => unknown,
+    thisArg: unknown,
+    args: unknown[],
+    info: CoroInfo,
+  ) {
+    super();
+    this._fn = fn;
+    this._this = thisArg;
+    this._args = args;
+    this._info = info;
+  }
+
+  override next(): IteratorResult<unknown, T> {
+    let fut = this._fut;
+    if (fut === null) {
+      const driver = currentDriver();
+      const p = driver === null
+        ? this._fn.apply(this._this, this._args)
+        : callIn(driver, this._fn, this._this, this._args);
+      fut =
+        this._fut =
+          (driver === null
+            ? wrap(p as PromiseLike<T>)
+            : bodyFuture(p as PromiseLike<T>, driver)) as Future<T>;
+      this._args = EMPTY;
+    }
+    return fut.next();
+  }
+
+  override throw(error: unknown): IteratorResult<unknown, T> {
+    throw error;
+  }
+}
+const EMPTY: unknown[] = [];
+Object.defineProperty(AsyncCoro.prototype, CORO_INFO, {
+  get(this: AsyncCoro<unknown>) {
+    return this._info;
+  },
+  configurable: true,
+});
+Object.defineProperty(AsyncCoro.prototype, GUARDED, { value: true });
+Object.defineProperty(AsyncCoro.prototype, Symbol.iterator, {
+  value: claimIterator,
+  writable: true,
+  configurable: true,
+});
+Object.defineProperty(AsyncCoro.prototype, "then", {
+  value: asyncCoroThen,
+  writable: true,
+  configurable: true,
+});
+
+/** `then` of an AsyncCoro: see the class. */
+function asyncCoroThen<T, R1 = T, R2 = never>(
+  this: AsyncCoro<T>,
+  onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+  onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+): Promise<R1 | R2> {
+  const driver = driverStorage.getStore();
+  if (driver === undefined || driver._state !== PENDING || this[CLAIMED]) {
+    // Outside any task it runs as a task of its own; a reused one fails.
+    return (coroThen as (this: Coro<T>, a: unknown, b: unknown) => Promise<R1 | R2>).call(
+      this as unknown as Coro<T>,
+      onfulfilled,
+      onrejected,
+    );
+  }
+  this[CLAIMED] = true;
+  const loop = driver._loop;
+  loop._needMicrotasks();
+  let p: PromiseLike<unknown>;
+  try {
+    p = this._fn.apply(this._this, this._args) as PromiseLike<unknown>;
+  } catch (e) {
+    p = Promise.reject(e);
+  }
+  this._args = EMPTY;
+  return Promise.resolve(p).then(
+    (value) => {
+      loop._needMicrotasks();
+      return onfulfilled ? onfulfilled(value as T) : value as R1;
+    },
+    (error) => {
+      loop._needMicrotasks();
+      const e = asError(error);
+      if (onrejected) return onrejected(e);
+      throw e;
+    },
+  );
 }
 
 /** Options of {@linkcode wrap}. */
@@ -507,14 +623,16 @@ export function coroutine(fn: (...args: unknown[]) => unknown): (...args: unknow
         `generator function (function* with yield*) or an async function`,
     );
   }
-  let wrapper: (this: unknown, ...args: unknown[]) => Coro<unknown>;
   if (kind === "[object AsyncFunction]") {
-    wrapper = function* (this: unknown, ...args: unknown[]): Coro<unknown> {
-      const driver = currentDriver();
-      if (driver === null) return yield* wrap(fn.apply(this, args) as PromiseLike<unknown>);
-      return yield* bodyFuture(callIn(driver, fn, this, args) as PromiseLike<unknown>, driver);
+    const decorated = function (this: unknown, ...args: unknown[]): AsyncCoro<unknown> {
+      return new AsyncCoro(fn, this, args, info);
     };
-  } else {
+    Object.defineProperty(decorated, "name", { value: info.name });
+    Object.defineProperty(decorated, IS_CORO_FN, { value: true });
+    return decorated;
+  }
+  let wrapper: (this: unknown, ...args: unknown[]) => Coro<unknown>;
+  {
     wrapper = function* (this: unknown, ...args: unknown[]): Coro<unknown> {
       return yield* awaitResult(callIn(currentDriver(), fn, this, args));
     };
@@ -580,6 +698,11 @@ export function toCoroutine(aw: unknown, where: string): Coro<unknown> {
         gen = throwOnStart(e);
       }
       if (coroInfo(gen) !== undefined) return gen;
+    } else if (tag === "[object AsyncFunction]") {
+      return new AsyncCoro(aw as () => unknown, undefined, [], { name, definedAt: undefined });
+    } else if (isCoroutineFunction(aw)) {
+      // A decorated function makes a lazy coroutine object: nothing runs yet.
+      return (aw as () => Coro<unknown>)();
     } else {
       gen = callThunk(aw as () => unknown);
     }
