@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { AbstractEventLoop } from "./events.ts";
+import { _getRunningLoop, type AbstractEventLoop } from "./events.ts";
 import { REPR, shortRepr } from "./format_helpers.ts";
 
 /** A function scheduled on the loop: called with the arguments given when it was scheduled. */
@@ -34,10 +34,8 @@ export function formatCallback(cb: Callback, args: readonly unknown[] | null): s
  * ```
  */
 export class Handle {
-  /** @internal */ _callback: Callback | null;
+  /** @internal The callback; `null` once cancelled. */ _callback: Callback | null;
   /** @internal The arguments, or `null` for none. */ _args: unknown[] | null;
-  /** @internal */ _loop: AbstractEventLoop;
-  /** @internal */ _cancelled = false;
 
   /**
    * Handles are made by the loop's `callSoon`/`callLater`/`callAt`; you do
@@ -45,51 +43,63 @@ export class Handle {
    *
    * @param callback The function to call.
    * @param args Its arguments, or `null` for none.
-   * @param loop The loop it belongs to.
+   * @param loop The loop it belongs to (in debug mode it remembers where
+   * the handle was made).
    */
   constructor(callback: Callback, args: unknown[] | null, loop: AbstractEventLoop) {
+    // Two fields only: a loop may hold a million of these at once.
     this._callback = callback;
     this._args = args;
-    this._loop = loop;
-    if (loop.getDebug()) sourceTracebacks.set(this, new Error().stack ?? "");
+    if (loop.getDebug()) debugInfo.set(this, { tb: new Error().stack ?? "", cb: null, args: null });
+  }
+
+  /** @internal Whether `cancel()` was called. */
+  get _cancelled(): boolean {
+    return this._callback === null;
   }
 
   /** Keep the callback from running; it is a no-op when it already ran. */
   cancel(): void {
-    if (!this._cancelled) {
-      this._cancelled = true;
-      // Debug mode keeps the callback for the repr; otherwise free it now.
-      if (!this._loop.getDebug()) {
-        this._callback = null;
-        this._args = null;
+    if (this._callback !== null) {
+      // Debug mode keeps the callback for the repr; otherwise it goes now.
+      const info = debugInfo.get(this);
+      if (info !== undefined) {
+        info.cb = this._callback;
+        info.args = this._args;
       }
+      this._callback = null;
+      this._args = null;
     }
   }
 
   /** Whether `cancel()` was called. */
   cancelled(): boolean {
-    return this._cancelled;
+    return this._callback === null;
   }
 
-  /** @internal Run the callback; an exception goes to the loop's exception handler. */
+  /** @internal Run the callback; an exception goes to the running loop's exception handler. */
   _run(): void {
-    if (this._cancelled) return;
-    const cb = this._callback!;
+    const cb = this._callback;
+    if (cb === null) return;
     const args = this._args;
     try {
       if (args === null) cb();
       else if (args.length === 1) cb(args[0]);
       else cb(...args);
     } catch (exc) {
-      reportCallbackError(this._loop, cb, args, exc, this);
+      const loop = _getRunningLoop();
+      if (loop === null) throw exc;
+      reportCallbackError(loop, cb, args, exc, this);
     }
   }
 
   /** @internal */
   _reprInfo(): string[] {
     const info: string[] = [];
-    if (this._cancelled) info.push("cancelled");
-    if (this._callback !== null) info.push(formatCallback(this._callback, this._args));
+    const cb = this._callback ?? debugInfo.get(this)?.cb ?? null;
+    const args = this._callback !== null ? this._args : debugInfo.get(this)?.args ?? null;
+    if (this._callback === null) info.push("cancelled");
+    if (cb !== null) info.push(formatCallback(cb, args));
     return info;
   }
 
@@ -109,8 +119,14 @@ export class Handle {
   }
 }
 
-/** Where each handle was made, in debug mode (kept out of the handle itself). */
-const sourceTracebacks = new WeakMap<Handle, string>();
+/**
+ * Debug mode only: where each handle was made, and the callback of a
+ * cancelled one (for its repr), kept out of the handle itself.
+ */
+const debugInfo = new WeakMap<
+  Handle,
+  { tb: string; cb: Callback | null; args: unknown[] | null }
+>();
 
 /**
  * @internal Report a callback that threw: Python's "Exception in callback
@@ -130,7 +146,7 @@ export function reportCallbackError(
     exception: exc,
     handle: h,
   };
-  const tb = sourceTracebacks.get(h);
+  const tb = debugInfo.get(h)?.tb;
   if (tb !== undefined) context.sourceTraceback = tb;
   loop.callExceptionHandler(context);
 }
@@ -152,6 +168,7 @@ export class TimerHandle extends Handle {
   /** @internal */ _when: number;
   /** @internal Tie-breaker: equal-time timers run in scheduling order. */ _seq: number;
   /** @internal Whether it sits in the loop's timer heap. */ _scheduled = false;
+  /** @internal The loop whose heap holds it. */ _loop: AbstractEventLoop;
 
   /**
    * Made by the loop's `callLater`/`callAt`.
@@ -172,6 +189,7 @@ export class TimerHandle extends Handle {
     super(callback, args, loop);
     this._when = when;
     this._seq = seq;
+    this._loop = loop;
   }
 
   /** The loop time (seconds) at which the callback is scheduled to run. */
@@ -181,7 +199,7 @@ export class TimerHandle extends Handle {
 
   /** Keep the callback from running; the loop drops it from its timer heap. */
   override cancel(): void {
-    if (!this._cancelled) this._loop._timerCancelled(this);
+    if (this._callback !== null) this._loop._timerCancelled(this);
     super.cancel();
   }
 
