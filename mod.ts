@@ -38,6 +38,7 @@ export {
   InvalidStateError,
   KeyboardInterrupt,
   LimitOverrunError,
+  LookupError,
   QueueEmpty,
   QueueFull,
   QueueShutDown,
@@ -47,7 +48,8 @@ export {
   ValueError,
 } from "./lib/errors.ts";
 export { type ClockKind, monotonic } from "./lib/clocks.ts";
-export { type Callback, Handle, TimerHandle } from "./lib/handles.ts";
+export { type Callback, type CallbackOptions, Handle, TimerHandle } from "./lib/handles.ts";
+export { Context, ContextVar, copyContext, type Missing, Token } from "./lib/context_vars.ts";
 export {
   type AbstractEventLoop,
   type EventLoopOptions,

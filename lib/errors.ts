@@ -127,6 +127,24 @@ export class ValueError extends Error {}
 ValueError.prototype.name = "ValueError";
 
 /**
+ * Python's `LookupError`: a context variable was read where it has no
+ * value and no default (`ContextVar.get()`).
+ *
+ * @example
+ * ```ts
+ * import { ContextVar, LookupError } from "@yieldfrom/asyncio";
+ * const v = new ContextVar<number>("v");
+ * try {
+ *   v.get();
+ * } catch (e) {
+ *   console.log(e instanceof LookupError, (e as Error).message); // true <ContextVar name='v'>
+ * }
+ * ```
+ */
+export class LookupError extends Error {}
+LookupError.prototype.name = "LookupError";
+
+/**
  * A failure whose thrown value was not an Error (`throw "boom"`, `throw
  * undefined`, a promise rejected with a string). Python can only raise
  * exceptions; here a task, future or job that fails with such a value holds

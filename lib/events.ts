@@ -20,7 +20,7 @@
 
 import { RuntimeError } from "./errors.ts";
 import type { ClockKind } from "./clocks.ts";
-import type { Callback, Handle, TimerHandle } from "./handles.ts";
+import type { Callback, CallbackOptions, Handle, TimerHandle } from "./handles.ts";
 import type { Driver, Future } from "./futures.ts";
 import type { Task, TaskFactory, TaskOptions } from "./tasks.ts";
 import type { AwaitableOrThunk, Coroutine } from "./coroutines.ts";
@@ -123,12 +123,15 @@ export interface AbstractEventLoop {
   time(): number;
   /** Which clock the loop reads. */
   clock(): ClockKind;
-  /** Schedule `callback(...args)` for the next iteration. */
-  callSoon(callback: Callback, ...args: unknown[]): Handle;
+  /**
+   * Schedule `callback(...args)` for the next iteration (options, if any,
+   * come first: `callSoon({ context }, callback, ...args)`).
+   */
+  callSoon(callback: Callback | CallbackOptions, ...args: unknown[]): Handle;
   /** Schedule `callback(...args)` `delay` seconds from now. */
-  callLater(delay: number, callback: Callback, ...args: unknown[]): TimerHandle;
+  callLater(delay: number, callback: Callback | CallbackOptions, ...args: unknown[]): TimerHandle;
   /** Schedule `callback(...args)` at loop time `when`. */
-  callAt(when: number, callback: Callback, ...args: unknown[]): TimerHandle;
+  callAt(when: number, callback: Callback | CallbackOptions, ...args: unknown[]): TimerHandle;
   /** A new pending Future of this loop. */
   createFuture<T = unknown>(): Future<T>;
   /** Wrap an awaitable in a Task on this loop. */

@@ -15,6 +15,14 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { asError, CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
 import { describe, isGeneratorObject, REPR, shortRepr } from "./format_helpers.ts";
 import { type AbstractEventLoop, getEventLoop } from "./events.ts";
+import {
+  captureContext,
+  Context,
+  type ContextOwner,
+  EMPTY_VARS,
+  runOwned,
+  type VarMap,
+} from "./context_vars.ts";
 
 /** @internal Future states. */
 export const PENDING = 0, RESULT = 1, EXCEPTION = 2, CANCELLED = 3;
@@ -99,6 +107,19 @@ export interface FutureExtra {
   unretrieved?: object;
   /** An async-function body's promise: a task waiting on it is cancelled through the body. */
   bridge?: boolean;
+}
+
+const WRAPPED: unique symbol = Symbol("yieldfrom.asyncio.wrappedCallback");
+
+/** `callback` running in a context of its own (see `addDoneCallback`). */
+function inContext<T>(callback: DoneCallback<T>, vars: VarMap | Context): DoneCallback<T> {
+  const wrapper = (fut: Future<T>): unknown => {
+    const owner: ContextOwner = { _context: vars };
+    return runOwned(owner, callback, [fut]);
+  };
+  Object.defineProperty(wrapper, "name", { value: callback.name });
+  Object.defineProperty(wrapper, WRAPPED, { value: callback });
+  return wrapper;
 }
 
 /** A function called with a future once it is done. */
@@ -271,11 +292,23 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
    * `loop.callSoon()` (at once if it is already done).
    *
    * @param callback Called with the future.
+   * @param options `context`: the Context the callback runs in; by default
+   * a copy of the current one.
    */
-  addDoneCallback(callback: DoneCallback<T>): void {
+  addDoneCallback(callback: DoneCallback<T>, options?: { context?: Context }): void {
     if (typeof callback !== "function") {
       throw new TypeError(`addDoneCallback(): expected a function, got ${describe(callback)}`);
     }
+    const context = options?.context;
+    if (context !== undefined && !(context instanceof Context)) {
+      throw new TypeError(
+        `addDoneCallback(): the context option must be a Context, got ${describe(context)}`,
+      );
+    }
+    // A callback runs in a copy of the current context; with no variable
+    // set anywhere there is nothing to copy and it is queued as it is.
+    const vars = context ?? captureContext();
+    if (vars !== EMPTY_VARS) callback = inContext(callback, vars);
     if (this._state !== PENDING) this._loop.callSoon(callback, this);
     else this._addCallback(callback);
   }
@@ -307,7 +340,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
   /** @internal */
   _removeCallback(cb: unknown): number {
     const all = this._callbackList();
-    const kept = all.filter((c) => c !== cb);
+    const kept = all.filter((c) => c !== cb && (c as { [WRAPPED]?: unknown })[WRAPPED] !== cb);
     const removed = all.length - kept.length;
     if (removed > 0) {
       this._callbacks = kept.length === 0 ? null : kept.length === 1 ? kept[0] : kept;

@@ -6,11 +6,75 @@
  */
 
 import { _getRunningLoop, type AbstractEventLoop } from "./events.ts";
-import { REPR, shortRepr } from "./format_helpers.ts";
+import { describe as describeValue, REPR, shortRepr } from "./format_helpers.ts";
+import { captureContext, Context, contextState, type VarMap } from "./context_vars.ts";
+
+function isContext(x: unknown): x is Context {
+  return x instanceof Context;
+}
 
 /** A function scheduled on the loop: called with the arguments given when it was scheduled. */
 // deno-lint-ignore no-explicit-any
 export type Callback = (...args: any[]) => unknown;
+
+/**
+ * Options of `callSoon`, `callLater` and `callAt`, given in place of the
+ * callback, before it (Python's `context=` keyword):
+ * `loop.callSoon({ context }, callback, ...args)`.
+ *
+ * @example
+ * ```ts
+ * import { ContextVar, copyContext, getRunningLoop, run, sleep } from "@yieldfrom/asyncio";
+ * const v = new ContextVar<string>("v", { default: "main" });
+ * await run(function* () {
+ *   const ctx = copyContext();
+ *   ctx.run(() => v.set("in ctx"));
+ *   getRunningLoop().callSoon({ context: ctx }, () => console.log(v.get())); // in ctx
+ *   yield* sleep(0);
+ * });
+ * ```
+ */
+export interface CallbackOptions {
+  /** The context the callback runs in; by default a copy of the current one. */
+  context?: Context;
+}
+
+/**
+ * @internal `callSoon(options, callback, ...args)`: the options given in
+ * place of the callback, checked, and the callback and arguments after them.
+ *
+ * @param where The method, for error messages.
+ * @param options What was given in place of the callback.
+ * @param rest What came after it.
+ */
+export function callbackWithOptions(
+  where: string,
+  options: unknown,
+  rest: unknown[] | null,
+): { callback: Callback; args: unknown[] | null; context: Context | undefined } {
+  const isOptions = typeof options === "object" && options !== null && !Array.isArray(options) &&
+    Object.getPrototypeOf(options) === Object.prototype;
+  const callback = rest?.[0];
+  if (!isOptions || typeof callback !== "function") {
+    const what = isOptions ? callback : options;
+    throw new TypeError(
+      `${where}: the callback must be a function, got ${describeValue(what)}` +
+        (isOptions ? " after the options" : ""),
+    );
+  }
+  const context = (options as CallbackOptions).context;
+  if (context !== undefined && !isContext(context)) {
+    throw new TypeError(
+      `${where}: the context option must be a Context (from copyContext() or new Context()), ` +
+        `got ${describeValue(context)}`,
+    );
+  }
+  return {
+    callback: callback as Callback,
+    args: rest!.length > 1 ? rest!.slice(1) : null,
+    context,
+  };
+}
 
 /** Python's `_format_callback`: `name(arg, ...)`. */
 export function formatCallback(cb: Callback, args: readonly unknown[] | null): string {
@@ -36,6 +100,11 @@ export function formatCallback(cb: Callback, args: readonly unknown[] | null): s
 export class Handle {
   /** @internal The callback; `null` once cancelled. */ _callback: Callback | null;
   /** @internal The arguments, or `null` for none. */ _args: unknown[] | null;
+  /**
+   * @internal The context it runs in: the variables of the context that was
+   * current when it was made (its copy), or the Context it was given.
+   */
+  _context: VarMap | Context;
 
   /**
    * Handles are made by the loop's `callSoon`/`callLater`/`callAt`; you do
@@ -45,11 +114,18 @@ export class Handle {
    * @param args Its arguments, or `null` for none.
    * @param loop The loop it belongs to (in debug mode it remembers where
    * the handle was made).
+   * @param context The context to run in; by default a copy of the current one.
    */
-  constructor(callback: Callback, args: unknown[] | null, loop: AbstractEventLoop) {
-    // Two fields only: a loop may hold a million of these at once.
+  constructor(
+    callback: Callback,
+    args: unknown[] | null,
+    loop: AbstractEventLoop,
+    context?: Context,
+  ) {
+    // Three fields only: a loop may hold a million of these at once.
     this._callback = callback;
     this._args = args;
+    this._context = context ?? captureContext();
     if (loop.getDebug()) debugInfo.set(this, { tb: new Error().stack ?? "", cb: null, args: null });
   }
 
@@ -82,15 +158,20 @@ export class Handle {
     const cb = this._callback;
     if (cb === null) return;
     const args = this._args;
+    // It runs in its own context (see context_vars.ts).
+    const prev = contextState.cur;
+    contextState.cur = this;
     try {
       if (args === null) cb();
       else if (args.length === 1) cb(args[0]);
       else cb(...args);
     } catch (exc) {
+      contextState.cur = prev;
       const loop = _getRunningLoop();
       if (loop === null) throw exc;
       reportCallbackError(loop, cb, args, exc, this);
     }
+    contextState.cur = prev;
   }
 
   /** @internal */
@@ -178,6 +259,7 @@ export class TimerHandle extends Handle {
    * @param callback The function to call.
    * @param args Its arguments, or `null` for none.
    * @param loop The loop it belongs to.
+   * @param context The context to run in; by default a copy of the current one.
    */
   constructor(
     when: number,
@@ -185,8 +267,9 @@ export class TimerHandle extends Handle {
     callback: Callback,
     args: unknown[] | null,
     loop: AbstractEventLoop,
+    context?: Context,
   ) {
-    super(callback, args, loop);
+    super(callback, args, loop, context);
     this._when = when;
     this._seq = seq;
     this._loop = loop;

@@ -17,7 +17,15 @@
  * @module
  */
 
-import { type Callback, Handle, reportCallbackError, TimerHandle } from "./handles.ts";
+import {
+  type Callback,
+  type CallbackOptions,
+  callbackWithOptions,
+  Handle,
+  reportCallbackError,
+  TimerHandle,
+} from "./handles.ts";
+import type { Context } from "./context_vars.ts";
 import { _chainFuture, type Driver, EXCEPTION, Future, PENDING, promiseValue } from "./futures.ts";
 import { Task, type TaskFactory, type TaskOptions } from "./tasks.ts";
 import {
@@ -218,7 +226,8 @@ export class EventLoop implements AbstractEventLoop {
    * Schedule `callback(...args)` for the next loop iteration; callbacks run
    * in the order they were scheduled.
    *
-   * @param callback The function to call.
+   * @param callback The function to call; or `{ context }` (CallbackOptions), then the
+   * function: Python's `context=` keyword.
    * @param args Its arguments.
    * @returns A handle that can cancel the call.
    *
@@ -233,12 +242,14 @@ export class EventLoop implements AbstractEventLoop {
    * });
    * ```
    */
-  callSoon(callback: Callback, ..._args: unknown[]): Handle {
+  callSoon(callback: Callback | CallbackOptions, ..._args: unknown[]): Handle {
     if (this._closed) throw this._closedError();
     if (typeof callback !== "function") {
-      throw new TypeError(
-        `callSoon(): the callback must be a function, got ${describe(callback)}`,
-      );
+      // callSoon({ context }, callback, ...args)
+      const c = callbackWithOptions("callSoon()", callback, restArgs(arguments, 1));
+      const h = new Handle(c.callback, c.args, this, c.context);
+      this._schedule(RUN_HANDLE, h);
+      return h;
     }
     // The arguments are read from `arguments`: no array at all for none.
     const h = new Handle(callback, restArgs(arguments, 1), this);
@@ -250,7 +261,8 @@ export class EventLoop implements AbstractEventLoop {
    * Schedule `callback(...args)` to run `delay` seconds from now.
    *
    * @param delay Seconds (a float; negative means as soon as possible).
-   * @param callback The function to call.
+   * @param callback The function to call; or `{ context }` (CallbackOptions), then the
+   * function: Python's `context=` keyword.
    * @param args Its arguments.
    * @returns A handle that can cancel the call.
    *
@@ -264,7 +276,7 @@ export class EventLoop implements AbstractEventLoop {
    * loop.close();
    * ```
    */
-  callLater(delay: number, callback: Callback, ..._args: unknown[]): TimerHandle {
+  callLater(delay: number, callback: Callback | CallbackOptions, ..._args: unknown[]): TimerHandle {
     checkSeconds(delay, "callLater()", "delay", MOMENT);
     return this._timer(this.time() + delay, callback, restArgs(arguments, 2), "callLater()");
   }
@@ -273,7 +285,8 @@ export class EventLoop implements AbstractEventLoop {
    * Schedule `callback(...args)` at loop time `when` (compare `time()`).
    *
    * @param when Loop time in seconds.
-   * @param callback The function to call.
+   * @param callback The function to call; or `{ context }` (CallbackOptions), then the
+   * function: Python's `context=` keyword.
    * @param args Its arguments.
    * @returns A handle that can cancel the call.
    *
@@ -287,18 +300,25 @@ export class EventLoop implements AbstractEventLoop {
    * loop.close();
    * ```
    */
-  callAt(when: number, callback: Callback, ..._args: unknown[]): TimerHandle {
+  callAt(when: number, callback: Callback | CallbackOptions, ..._args: unknown[]): TimerHandle {
     checkSeconds(when, "callAt()", "when", MOMENT);
     return this._timer(when, callback, restArgs(arguments, 2), "callAt()");
   }
 
   /** @internal */
-  _timer(when: number, callback: Callback, args: unknown[] | null, where: string): TimerHandle {
+  _timer(
+    when: number,
+    callback: Callback | CallbackOptions,
+    args: unknown[] | null,
+    where: string,
+  ): TimerHandle {
     if (this._closed) throw this._closedError();
+    let context: Context | undefined;
     if (typeof callback !== "function") {
-      throw new TypeError(`${where}: the callback must be a function, got ${describe(callback)}`);
+      // callLater(delay, { context }, callback, ...args)
+      ({ callback, args, context } = callbackWithOptions(where, callback, args));
     }
-    const h = new TimerHandle(when, this._timers.nextSeq(), callback, args, this);
+    const h = new TimerHandle(when, this._timers.nextSeq(), callback, args, this, context);
     this._timers.push(h);
     if (this._host.sleeping) this._host.wake();
     return h;
@@ -350,7 +370,9 @@ export class EventLoop implements AbstractEventLoop {
     if (factory === null) {
       return new Task<T>(
         coro,
-        options === undefined ? this._taskInit : { loop: this, name: options.name },
+        options === undefined
+          ? this._taskInit
+          : { loop: this, name: options.name, context: options.context },
       );
     }
     const task = factory(this, coro, options);

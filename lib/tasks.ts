@@ -38,6 +38,7 @@ import {
 import type { TimerHandle } from "./handles.ts";
 import { checkSeconds } from "./seconds.ts";
 import { WaiterCoro } from "./waiters.ts";
+import { captureContext, Context, contextState, type VarMap } from "./context_vars.ts";
 
 let taskCounter = 0;
 
@@ -45,6 +46,11 @@ let taskCounter = 0;
 export interface TaskOptions {
   /** The task's name; by default `Task-N`. */
   name?: string;
+  /**
+   * The context the task runs in (shared: what the task sets is set in
+   * it); by default a copy of the current context.
+   */
+  context?: Context;
 }
 
 /** @internal Options of the Task constructor. */
@@ -193,11 +199,15 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     const loop = this._loop;
     const prev = loop._current;
     loop._current = this;
+    // The step runs in the task's context (see context_vars.ts).
+    const prevContext = contextState.cur;
+    contextState.cur = this._task;
     let r: IteratorResult<unknown, T>;
     try {
       r = exc === undefined ? this._coro.next() : this._coro.throw(exc);
     } catch (e) {
       loop._current = prev;
+      contextState.cur = prevContext;
       if (e instanceof CancelledError) {
         this._x().cancelledExc = e;
         this._finish(CANCELLED, e.message === "" ? undefined : e.message);
@@ -207,6 +217,7 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
       return;
     }
     loop._current = prev;
+    contextState.cur = prevContext;
     if (r.done) {
       this._returned(r.value);
       return;
@@ -423,6 +434,11 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
   /** @internal Links of the loop's list of pending tasks. */
   _prevTask: Task<unknown> | null = null;
   /** @internal */ _nextTask: Task<unknown> | null = null;
+  /**
+   * @internal The task's context: its own variables (a copy of the context
+   * it was created in, made by copying one pointer), or the Context given.
+   */
+  declare _context: VarMap | Context;
 
   /**
    * Wrap a coroutine in a task and schedule its first step. Prefer
@@ -442,6 +458,18 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
     super(claimCoroutine(coro), init?.loop);
     const name = init?.name;
     this._name = name === undefined || name === null ? ++taskCounter : String(name);
+    const context = init?.context;
+    if (context === undefined) {
+      this._context = captureContext();
+    } else {
+      if (!(context instanceof Context)) {
+        throw new TypeError(
+          `Task(): the context option must be a Context (from copyContext() or new ` +
+            `Context()), got ${describe(context)}`,
+        );
+      }
+      this._context = context;
+    }
     const loop = this._loop;
     loop._registerTask(this);
     if (init?.eagerStart === true && loop.isRunning()) this._step();
@@ -456,6 +484,18 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
   /** The coroutine object this task drives. */
   getCoro(): Coro<T> {
     return this._coro;
+  }
+
+  /**
+   * The context the task runs in (Python 3.12's `Task.get_context()`): the
+   * Context given to `createTask`, or the task's own copy.
+   *
+   * @returns The task's Context; what the task sets shows in it.
+   */
+  getContext(): Context {
+    const c = this._context;
+    if (c instanceof Context) return c;
+    return this._context = Context._of(c);
   }
 
   /** The task's name: the one given, or `Task-N`. */
@@ -628,7 +668,8 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
  * only reported through it.
  *
  * @param aw What the task runs.
- * @param options `name`: the task's name.
+ * @param options `name`: the task's name; `context`: the Context it runs
+ * in (by default a copy of the current one).
  * @returns The new task.
  * @throws {RuntimeError} When no loop is running.
  *
@@ -825,7 +866,8 @@ export const eagerTaskFactory: TaskFactory = <T>(
   loop: AbstractEventLoop,
   coro: Coro<T>,
   options?: TaskOptions,
-): Task<T> => new Task(coro, { loop, name: options?.name, eagerStart: true });
+): Task<T> =>
+  new Task(coro, { loop, name: options?.name, context: options?.context, eagerStart: true });
 
 // --- sleep -------------------------------------------------------------------
 
