@@ -111,6 +111,12 @@ export class Repl implements CommandHost {
   #inputEnded = false;
   #lastFailed = false;
   #inputs = 0;
+  /**
+   * The session's context: every input runs in it (sync inputs through
+   * `run()`, tasks given it), so a ContextVar set at the prompt is seen by
+   * the next input, as in Python's asyncio REPL.
+   */
+  #context: asyncio.Context = new asyncio.Context();
   #interrupt: (() => void) | null = null;
   #leaving: Promise<void> | null = null;
   #exitRequested = false;
@@ -344,7 +350,9 @@ export class Repl implements CommandHost {
         columnOffset: p.columnOffset,
       });
       outcome = script.ok ? this.#evaluator.declare(p, p.kind !== "sync") : script;
-      if (outcome.ok && script.ok) outcome = this.#evaluator.run(script.value);
+      if (outcome.ok && script.ok) {
+        outcome = this.#context.run(() => this.#evaluator.run(script.value));
+      }
       if (outcome.ok && p.kind === "sync" && p.final === "declaration") {
         outcome = { ok: true, value: undefined };
       }
@@ -357,7 +365,7 @@ export class Repl implements CommandHost {
         Object.defineProperty(coro, CORO_INFO, {
           value: { name: "<module>", definedAt: filename ?? `<input ${n}>` },
         });
-        const task = this.loop.createTask(coro);
+        const task = this.loop.createTask(coro, { context: this.#context });
         outcome = await this.#runTask(task);
         if (!outcome.ok) {
           const error = explainDelegation(outcome.error, p.delegates, filename ?? FILENAME);
@@ -370,7 +378,9 @@ export class Repl implements CommandHost {
         }
       }
       if (outcome.ok && p.final === "value" && runsAsValue(outcome.value)) {
-        outcome = await this.#runTask(this.loop.createTask(outcome.value as Coro<unknown>));
+        outcome = await this.#runTask(
+          this.loop.createTask(outcome.value as Coro<unknown>, { context: this.#context }),
+        );
       }
     } finally {
       this.#endRun();

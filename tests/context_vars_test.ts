@@ -18,7 +18,7 @@ import {
   run,
   RuntimeError,
   sleep,
-  Task,
+  type Task,
   taskGroup,
   Token,
   ValueError,

@@ -571,3 +571,30 @@ Deno.test("repl piped: messages name what was wrong: gather's argument, what yie
     assert(!r.stdout.includes(machinery), r.stdout);
   }
 });
+
+Deno.test("repl piped: every input runs in the session's context", async () => {
+  const r = await runPiped(input(
+    `const v = new ContextVar<string>("v", { default: "unset" })`,
+    `v.set("sync"); v.get()`,
+    "v.get()",
+    `await sleep(0); v.set("async"); v.get()`,
+    "v.get()",
+    `yield* sleep(0); v.set("generator"); undefined`,
+    "await sleep(0); v.get()",
+    `createTask(function* () { v.set("child"); })`,
+    "await sleep(0); v.get()",
+  ));
+  assertEquals(r.stderr, "");
+  const out = lines(r.stdout);
+  assertEquals(out.slice(0, 7), [
+    "undefined",
+    `"sync"`,
+    `"sync"`,
+    `"async"`,
+    `"async"`,
+    "undefined",
+    `"generator"`,
+  ]);
+  // (a task started at the prompt runs in a copy: what it sets stays in it)
+  assertEquals(out.at(-1), `"generator"`);
+});
