@@ -17,6 +17,7 @@ import { asError, RuntimeError } from "./errors.ts";
 import { callerLocation, describe, isGeneratorObject } from "./format_helpers.ts";
 import { _getRunningLoop, type AbstractEventLoop, getEventLoop } from "./events.ts";
 import { CANCELLED, type Driver, driverStorage, Future, PENDING, settleInto } from "./futures.ts";
+import { coroutineStarted, debugState, trackCoroutine } from "./debug.ts";
 
 /** A generator coroutine: `yield* coro` runs it and gives its return value. */
 export type Coro<T = unknown> = Generator<unknown, T, unknown>;
@@ -150,6 +151,7 @@ function reuseError(coro: object): RuntimeError {
 function claimIterator(this: Coro<unknown> & { [CLAIMED]?: true }): Coro<unknown> {
   if (this[CLAIMED] === true) throw reuseError(this);
   this[CLAIMED] = true;
+  if (debugState.tracking) coroutineStarted(this);
   return this;
 }
 
@@ -169,6 +171,7 @@ export function claimCoroutine<T>(coro: Coro<T>): Coro<T> {
   if (c[GUARDED] !== true) return coro;
   if (c[CLAIMED] !== true) {
     c[CLAIMED] = true;
+    if (debugState.tracking) coroutineStarted(coro);
     return coro;
   }
   const failing = throwOnStart(reuseError(coro));
@@ -362,6 +365,7 @@ export class AsyncCoro<T> extends LightCoro<T> {
     this._this = thisArg;
     this._args = args;
     this._info = info;
+    if (debugState.tracking) trackCoroutine(this, info.name);
   }
 
   override next(): IteratorResult<unknown, T> {
@@ -420,6 +424,7 @@ function asyncCoroThen<T, R1 = T, R2 = never>(
     );
   }
   this[CLAIMED] = true;
+  if (debugState.tracking) coroutineStarted(this);
   const loop = driver._loop;
   loop._needMicrotasks();
   let p: PromiseLike<unknown>;
@@ -615,6 +620,9 @@ export function coroutine(fn: (...args: unknown[]) => unknown): (...args: unknow
   const kind = toStringTag.call(fn);
   if (kind === "[object GeneratorFunction]") {
     markGenerator(fn, info);
+    // Debug mode (on when the function is decorated): its coroutine objects
+    // are reported if collected before anything starts them.
+    if (debugState.tracking) return trackingGenerator(fn, info);
     return fn;
   }
   if (kind === "[object AsyncGeneratorFunction]") {
@@ -640,6 +648,21 @@ export function coroutine(fn: (...args: unknown[]) => unknown): (...args: unknow
   Object.defineProperty(wrapper, "name", { value: info.name });
   markGenerator(wrapper, info);
   return wrapper;
+}
+
+/** A decorated generator function that tracks its coroutine objects (debug mode). */
+function trackingGenerator(
+  fn: (...args: unknown[]) => unknown,
+  info: CoroInfo,
+): (...args: unknown[]) => unknown {
+  const tracking = function (this: unknown, ...args: unknown[]): unknown {
+    const coro = fn.apply(this, args) as object;
+    trackCoroutine(coro, info.name);
+    return coro;
+  };
+  Object.defineProperty(tracking, "name", { value: info.name });
+  Object.defineProperty(tracking, IS_CORO_FN, { value: true });
+  return tracking;
 }
 
 /** @internal Wait for whatever a called function returned, if it is awaitable. */

@@ -15,6 +15,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { asError, CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
 import { describe, isGeneratorObject, REPR, shortRepr } from "./format_helpers.ts";
 import { type AbstractEventLoop, getEventLoop } from "./events.ts";
+import { createdAt } from "./debug.ts";
 import {
   captureContext,
   Context,
@@ -107,6 +108,8 @@ export interface FutureExtra {
   unretrieved?: object;
   /** An async-function body's promise: a task waiting on it is cancelled through the body. */
   bridge?: boolean;
+  /** Debug mode: a pending task reported if it is collected (see debug.ts). */
+  tracked?: boolean;
 }
 
 const WRAPPED: unique symbol = Symbol("yieldfrom.asyncio.wrappedCallback");
@@ -558,6 +561,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
         : `${fmt(cbs[0])}, <${cbs.length - 2} more>, ${fmt(cbs[cbs.length - 1])}`;
       info.push(`cb=[${shown}]`);
     }
+    const where = createdAt(this._extra?.sourceTraceback);
+    if (where !== undefined) info.push(`created at ${where}`);
     return info;
   }
 

@@ -7,6 +7,7 @@
 
 import { _getRunningLoop, type AbstractEventLoop } from "./events.ts";
 import { describe as describeValue, REPR, shortRepr } from "./format_helpers.ts";
+import { createdAt } from "./debug.ts";
 import { captureContext, Context, contextState, type VarMap } from "./context_vars.ts";
 
 function isContext(x: unknown): x is Context {
@@ -181,6 +182,8 @@ export class Handle {
     const args = this._callback !== null ? this._args : debugInfo.get(this)?.args ?? null;
     if (this._callback === null) info.push("cancelled");
     if (cb !== null) info.push(formatCallback(cb, args));
+    const where = createdAt(debugInfo.get(this)?.tb);
+    if (where !== undefined) info.push(`created at ${where}`);
     return info;
   }
 

@@ -61,6 +61,7 @@ import { UnretrievedTracker } from "./unretrieved.ts";
 import { HostBridge } from "./host.ts";
 import { checkSeconds, DURATION, MOMENT } from "./seconds.ts";
 import { ThreadPoolExecutor } from "./executors.ts";
+import { debugFromEnvOnce, formatCreation, startTracking, taskDone } from "./debug.ts";
 // The network methods (see the block at the end of EventLoop).
 import type { BaseProtocol } from "./protocols.ts";
 import type { SocketTransport } from "./transports.ts";
@@ -187,7 +188,9 @@ export class EventLoop implements AbstractEventLoop {
     checkClockKind(clock, "EventLoop");
     this._virtual = clock === "virtual";
     this._resolution = CLOCK_RESOLUTION[clock];
-    if (options?.debug) this._debug = true;
+    // Python's debug=None: the environment decides (read once, see debug.ts).
+    if (options?.debug ?? debugFromEnvOnce()) this._debug = true;
+    if (this._debug) startTracking();
     this._reportSoon = options?.reportUnretrievedSoon === true;
     const threshold = options?.autojumpThreshold ?? AUTOJUMP_THRESHOLD;
     checkSeconds(threshold, "EventLoop", "autojumpThreshold", DURATION);
@@ -640,7 +643,14 @@ export class EventLoop implements AbstractEventLoop {
     }
     if (this._closed) return;
     for (let t = this._taskHead; t !== null; t = t._nextTask) {
-      this.callExceptionHandler({ message: "Task was destroyed but it is pending!", task: t });
+      const context: ExceptionContext = {
+        message: "Task was destroyed but it is pending!",
+        task: t,
+      };
+      const tb = t._extra?.sourceTraceback;
+      if (tb !== undefined) context.sourceTraceback = tb;
+      if (t._extra?.tracked === true) taskDone(t); // reported here, not again when collected
+      this.callExceptionHandler(context);
     }
     this._unretrieved.reportAll();
     this._closed = true;
@@ -830,8 +840,7 @@ export class EventLoop implements AbstractEventLoop {
       if (key === "message" || key === "exception") continue;
       const value = context[key];
       if (key === "sourceTraceback" && typeof value === "string") {
-        const frames = value.split("\n").slice(1).reverse().join("\n");
-        lines.push(`Object created at (most recent call last):\n${frames}`);
+        lines.push(`sourceTraceback: ${formatCreation("Object created at", value)}`);
       } else {
         lines.push(`${key}: ${typeof value === "string" ? value : repr(value)}`);
       }
@@ -862,6 +871,7 @@ export class EventLoop implements AbstractEventLoop {
    */
   setDebug(enabled: boolean): void {
     this._debug = Boolean(enabled);
+    if (this._debug) startTracking();
   }
 
   /** Whether debug mode is on. */

@@ -38,6 +38,7 @@ import {
 import type { TimerHandle } from "./handles.ts";
 import { checkSeconds } from "./seconds.ts";
 import { WaiterCoro } from "./waiters.ts";
+import { taskDone, trackTask } from "./debug.ts";
 import { captureContext, Context, contextState, type VarMap } from "./context_vars.ts";
 
 let taskCounter = 0;
@@ -472,6 +473,11 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
     }
     const loop = this._loop;
     loop._registerTask(this);
+    if (loop.getDebug()) {
+      // Reported if collected while pending (see debug.ts).
+      this._x().tracked = true;
+      trackTask(this, this[REPR](), this._extra!.sourceTraceback);
+    }
     if (init?.eagerStart === true && loop.isRunning()) this._step();
     else loop._schedule(STEP, this);
   }
@@ -630,6 +636,7 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
   /** @internal */
   override _finish(state: number, value: unknown): void {
     this._loop._unregisterTask(this);
+    if (this._extra?.tracked === true) taskDone(this);
     super._finish(state, value);
     // Its signal's listeners go with the controller.
     if (this._extra?.abort !== undefined) this._extra.abort = undefined;

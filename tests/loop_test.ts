@@ -266,7 +266,10 @@ Deno.test("debug mode warns about slow callbacks", async () => {
   // The slow callback is reported (on a loaded machine others may be too).
   const slow = warnings.filter((w) => w.includes("slowOne"));
   assertEquals(slow.length, 1);
-  assertMatch(slow[0], /^Executing <Handle slowOne\(\)> took \d+\.\d{3} seconds$/);
+  assertMatch(
+    slow[0],
+    /^Executing <Handle slowOne\(\) created at file:.*loop_test.ts:\d+> took \d+\.\d{3} seconds$/,
+  );
 });
 
 Deno.test("close() drops pending work and reports pending tasks", async () => {
