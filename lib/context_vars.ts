@@ -18,12 +18,17 @@
  *
  * Tasks and handles are the "owners" of their context: they hold the
  * variables themselves until someone asks for a `Context` object, so a task
- * that never touches a ContextVar pays one pointer for it.
+ * that never touches a ContextVar pays one pointer for it. A task step
+ * costs nothing more: the loop already knows which task's step runs
+ * (`loop._current`), and that is where `get()` and `set()` look. Until the
+ * program makes its first ContextVar, every context is empty: new tasks and
+ * handles copy nothing and callbacks run as they would without contexts.
  *
  * @module
  */
 
 import { driverStorage } from "./futures.ts";
+import { _getRunningLoop } from "./events.ts";
 import { LookupError, RuntimeError, ValueError } from "./errors.ts";
 import { describe, inspectable, REPR, repr } from "./format_helpers.ts";
 
@@ -42,12 +47,29 @@ export interface ContextOwner {
 }
 
 /**
- * @internal The owner (or Context) whose context is current, set around a
- * task's step, a callback and `Context.run`; `null` elsewhere (then a
- * task's async code finds its task through the async-code storage, and
- * anything else runs in the main context).
+ * @internal What decides the current context, besides the task whose step
+ * runs (`loop._current`):
+ * - `cur`: the Context entered by `Context.run`, or the owner of a running
+ *   callback; `null` elsewhere;
+ * - `curDriver`: the step that was running when `cur` was set: a task step
+ *   started inside (an eager task) runs in its own context, and `cur` is
+ *   current again when it returns;
+ * - `used`: whether the program made a context variable: until then every
+ *   context is empty, and callbacks run with no bookkeeping at all (context
+ *   variables are made once, at module level, as in Python);
+ * - `scratch`: the owner of the running callback (one object for all: a
+ *   callback's context lives as long as the callback runs), and `gen`, which
+ *   tells one callback's context from the next one's.
+ *
+ * Elsewhere, a task's async code finds its task through the async-code
+ * storage, and anything else runs in the main context.
  */
-export const contextState: { cur: ContextOwner | Context | null } = { cur: null };
+export const contextState: {
+  cur: ContextOwner | Context | null;
+  curDriver: unknown;
+  used: boolean;
+  scratch: ContextOwner & { _gen: number };
+} = { cur: null, curDriver: null, used: false, scratch: { _context: new Map(), _gen: 0 } };
 
 /** The value of `Token.oldValue` when the variable had no value before `set()`. */
 export interface Missing {
@@ -63,14 +85,22 @@ const MISSING: Missing = Object.freeze({
 
 const NO_DEFAULT: unique symbol = Symbol("no default");
 
+/** The owner (or Context) whose context is current. */
+function currentOwner(): Context | ContextOwner {
+  const state = contextState;
+  const loop = _getRunningLoop();
+  const driver = loop === null ? null : loop._current as unknown as { _task: ContextOwner } | null;
+  const cur = state.cur;
+  if (cur !== null && state.curDriver === driver) return cur;
+  if (driver !== null) return driver._task;
+  if (cur !== null) return cur;
+  const d = driverStorage.getStore() as unknown as { _task: ContextOwner } | undefined;
+  return d === undefined ? mainContext : d._task;
+}
+
 /** The Context or owner whose variables `get()`/`set()` use now. */
 function currentTarget(): Context | ContextOwner {
-  let h = contextState.cur;
-  if (h === null) {
-    const d = driverStorage.getStore() as unknown as { _task: ContextOwner } | undefined;
-    if (d === undefined) return mainContext;
-    h = d._task;
-  }
+  const h = currentOwner();
   if (h instanceof Context) return h;
   const c = h._context;
   return c instanceof Context ? c : h;
@@ -78,30 +108,65 @@ function currentTarget(): Context | ContextOwner {
 
 /**
  * @internal The current context's variables, for a new task or callback
- * (its copy of the current context).
+ * (its copy of the current context): nothing to look up while the program
+ * has no context variable.
  */
 export function captureContext(): VarMap {
-  const h = contextState.cur;
-  if (h !== null) {
-    const c = h._context;
-    return c instanceof Context ? c._context as VarMap : c;
-  }
+  if (!contextState.used) return EMPTY_VARS;
   return currentTarget()._context as VarMap;
 }
 
+/** @internal Enter `owner`'s context; returns what to give {@linkcode leaveContext}. */
+export function enterContext(
+  owner: ContextOwner | Context,
+): [ContextOwner | Context | null, unknown] {
+  const state = contextState;
+  const saved: [ContextOwner | Context | null, unknown] = [state.cur, state.curDriver];
+  const loop = _getRunningLoop();
+  state.cur = owner;
+  state.curDriver = loop === null ? null : loop._current;
+  return saved;
+}
+
+/** @internal Leave the context entered by {@linkcode enterContext}. */
+export function leaveContext(saved: [ContextOwner | Context | null, unknown]): void {
+  contextState.cur = saved[0];
+  contextState.curDriver = saved[1];
+}
+
 /**
- * @internal Run `fn(...args)` with `owner`'s context current (a task step
- * or a callback, in code that does not save and restore `contextState.cur`
- * itself).
+ * @internal Run `fn(...args)` with `owner`'s context current (a done
+ * callback given a context).
  */
 export function runOwned<R>(owner: ContextOwner, fn: (...args: never[]) => R, args: unknown[]): R {
-  const prev = contextState.cur;
-  contextState.cur = owner;
+  const saved = enterContext(owner);
   try {
     return (fn as (...a: unknown[]) => R)(...args);
   } finally {
-    contextState.cur = prev;
+    leaveContext(saved);
   }
+}
+
+/**
+ * @internal Make the callback about to run (a Handle's, whose variables
+ * are `vars`) current, through the scratch owner: the loop runs callbacks
+ * outside any step and any `Context.run`. Returns what to give
+ * {@linkcode endCallback}. Storing only long-lived objects, it costs a few
+ * stores and no allocation.
+ */
+export function beginCallback(vars: VarMap | Context): ContextOwner | Context | null {
+  const state = contextState;
+  const scratch = state.scratch;
+  const prev = state.cur;
+  scratch._context = vars;
+  scratch._gen++;
+  state.cur = scratch;
+  return prev;
+}
+
+/** @internal The callback is over (see {@linkcode beginCallback}). */
+export function endCallback(prev: ContextOwner | Context | null): void {
+  contextState.cur = prev;
 }
 
 /**
@@ -148,6 +213,7 @@ export class ContextVar<T> {
       );
     }
     this.name = name;
+    contextState.used = true;
     this._default = options !== undefined && options !== null && "default" in options
       ? options.default as T
       : NO_DEFAULT;
@@ -207,8 +273,12 @@ export class ContextVar<T> {
     }
     const target = currentTarget();
     const made = token._target;
-    // (A task's own variables became a Context when it was asked for one.)
-    if (made !== target && (made instanceof Context || made._context !== target)) {
+    // (A task's own variables became a Context when it was asked for one;
+    // the callbacks' owner is another context in each callback.)
+    if (
+      (made !== target && (made instanceof Context || made._context !== target)) ||
+      (made === contextState.scratch && token._gen !== contextState.scratch._gen)
+    ) {
       throw new ValueError(`${token[REPR]()} was created in a different Context`);
     }
     token._used = true;
@@ -258,10 +328,12 @@ export class Token<T> {
   readonly oldValue: T | Missing;
   /** @internal The context (or owner) `set()` ran in. */ _target: Context | ContextOwner;
   /** @internal */ _used = false;
+  /** @internal Which callback's context, when made in a callback. */ _gen: number;
 
   /** @internal Tokens are made by `ContextVar.set()`. */
   constructor(target: Context | ContextOwner, v: ContextVar<T>, oldValue: T | Missing) {
     this._target = target;
+    this._gen = contextState.scratch._gen;
     this.var = v;
     this.oldValue = oldValue;
   }
@@ -329,14 +401,13 @@ export class Context implements Iterable<ContextVar<unknown>> {
     if (typeof fn !== "function") {
       throw new TypeError(`Context.run(): expected a function, got ${describe(fn)}`);
     }
-    const prev = contextState.cur;
-    contextState.cur = this;
+    const saved = enterContext(this);
     this._entered = true;
     try {
       return fn(...args);
     } finally {
       this._entered = false;
-      contextState.cur = prev;
+      leaveContext(saved);
     }
   }
 

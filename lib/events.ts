@@ -40,7 +40,11 @@ import type { StartTlsOptions, TlsOptions } from "./tls.ts";
 export interface EventLoopOptions {
   /** `"real"` (default) or `"virtual"`: a virtual clock jumps to the next timer instead of waiting. */
   clock?: ClockKind;
-  /** Debug mode: slow-callback warnings and creation stacks in reports. */
+  /**
+   * Debug mode: never-awaited coroutines, destroyed pending tasks,
+   * slow-callback warnings and creation stacks in reports (docs/debug.md).
+   * By default the environment variable `YIELDFROM_ASYNCIO_DEBUG` decides.
+   */
   debug?: boolean;
   /**
    * Virtual clock only: how many real seconds the loop waits, while host

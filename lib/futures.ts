@@ -20,7 +20,7 @@ import {
   captureContext,
   Context,
   type ContextOwner,
-  EMPTY_VARS,
+  contextState,
   runOwned,
   type VarMap,
 } from "./context_vars.ts";
@@ -308,10 +308,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
         `addDoneCallback(): the context option must be a Context, got ${describe(context)}`,
       );
     }
-    // A callback runs in a copy of the current context; with no variable
-    // set anywhere there is nothing to copy and it is queued as it is.
-    const vars = context ?? captureContext();
-    if (vars !== EMPTY_VARS) callback = inContext(callback, vars);
+    // A callback runs in a copy of the current context; while no variable
+    // was ever set there is nothing to copy and it is queued as it is.
+    if (context !== undefined || contextState.used) {
+      callback = inContext(callback, context ?? captureContext());
+    }
     if (this._state !== PENDING) this._loop.callSoon(callback, this);
     else this._addCallback(callback);
   }

@@ -8,7 +8,14 @@
 import { _getRunningLoop, type AbstractEventLoop } from "./events.ts";
 import { describe as describeValue, REPR, shortRepr } from "./format_helpers.ts";
 import { createdAt } from "./debug.ts";
-import { captureContext, Context, contextState, type VarMap } from "./context_vars.ts";
+import {
+  beginCallback,
+  captureContext,
+  Context,
+  contextState,
+  endCallback,
+  type VarMap,
+} from "./context_vars.ts";
 
 function isContext(x: unknown): x is Context {
   return x instanceof Context;
@@ -158,21 +165,40 @@ export class Handle {
   _run(): void {
     const cb = this._callback;
     if (cb === null) return;
+    // It runs in its own context (see context_vars.ts): nothing to set up
+    // while the program has no context variable.
+    if (contextState.used) {
+      this._runInContext(cb);
+      return;
+    }
     const args = this._args;
-    // It runs in its own context (see context_vars.ts).
-    const prev = contextState.cur;
-    contextState.cur = this;
     try {
       if (args === null) cb();
       else if (args.length === 1) cb(args[0]);
       else cb(...args);
     } catch (exc) {
-      contextState.cur = prev;
       const loop = _getRunningLoop();
       if (loop === null) throw exc;
       reportCallbackError(loop, cb, args, exc, this);
     }
-    contextState.cur = prev;
+  }
+
+  /** @internal `_run` in the handle's context. */
+  _runInContext(cb: Callback): void {
+    const args = this._args;
+    const prev = beginCallback(this._context);
+    try {
+      if (args === null) cb();
+      else if (args.length === 1) cb(args[0]);
+      else cb(...args);
+    } catch (exc) {
+      endCallback(prev);
+      const loop = _getRunningLoop();
+      if (loop === null) throw exc;
+      reportCallbackError(loop, cb, args, exc, this);
+      return;
+    }
+    endCallback(prev);
   }
 
   /** @internal */

@@ -354,7 +354,8 @@ export class EventLoop implements AbstractEventLoop {
    * one is set). Works before the loop runs, too.
    *
    * @param aw A coroutine object, Future, Promise, or a function returning one.
-   * @param options `name`.
+   * @param options `name`; `context`: the Context the task runs in (by default a copy of the
+   * current one).
    * @returns The task.
    *
    * @example
@@ -864,8 +865,10 @@ export class EventLoop implements AbstractEventLoop {
   // --- debug ---------------------------------------------------------------
 
   /**
-   * Turn debug mode on or off: slow callbacks are reported, and futures,
-   * tasks and handles remember where they were created.
+   * Turn debug mode on or off: slow callbacks are reported, futures, tasks
+   * and handles remember where they were created, pending tasks collected
+   * with the loop and coroutine objects never awaited are reported (see
+   * docs/debug.md).
    *
    * @param enabled On or off.
    */

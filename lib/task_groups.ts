@@ -108,7 +108,8 @@ export class TaskGroup {
    * is entered and not shutting down.
    *
    * @param aw A coroutine, awaitable, or a function returning one.
-   * @param options `name`: the task's name.
+   * @param options `name`: the task's name; `context`: the Context it runs in (by default a
+   * copy of the current one).
    * @returns The new task.
    * @throws {RuntimeError} When the group has not been entered, is finished, or is shutting down.
    */

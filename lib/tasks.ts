@@ -39,7 +39,7 @@ import type { TimerHandle } from "./handles.ts";
 import { checkSeconds } from "./seconds.ts";
 import { WaiterCoro } from "./waiters.ts";
 import { taskDone, trackTask } from "./debug.ts";
-import { captureContext, Context, contextState, type VarMap } from "./context_vars.ts";
+import { captureContext, Context, type VarMap } from "./context_vars.ts";
 
 let taskCounter = 0;
 
@@ -200,15 +200,11 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     const loop = this._loop;
     const prev = loop._current;
     loop._current = this;
-    // The step runs in the task's context (see context_vars.ts).
-    const prevContext = contextState.cur;
-    contextState.cur = this._task;
     let r: IteratorResult<unknown, T>;
     try {
       r = exc === undefined ? this._coro.next() : this._coro.throw(exc);
     } catch (e) {
       loop._current = prev;
-      contextState.cur = prevContext;
       if (e instanceof CancelledError) {
         this._x().cancelledExc = e;
         this._finish(CANCELLED, e.message === "" ? undefined : e.message);
@@ -218,7 +214,6 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
       return;
     }
     loop._current = prev;
-    contextState.cur = prevContext;
     if (r.done) {
       this._returned(r.value);
       return;
@@ -854,7 +849,7 @@ export type TaskFactory = <T>(
  *
  * @param loop The loop.
  * @param coro The coroutine.
- * @param options `name`.
+ * @param options `name` and `context`.
  * @returns The task, possibly already done.
  *
  * @example

@@ -453,3 +453,57 @@ Deno.test("contextvars: a token is reset only in the context that made it", () =
   v.reset(tok);
   assertEquals(v.get(), "unset");
 });
+
+both("callback_tokens", (t, _now, style) => {
+  const tokens: Token<string>[] = [];
+  function schedule() {
+    const loop = getRunningLoop();
+    loop.callSoon(() => {
+      tokens.push(v.set("first callback"));
+      t.print("first sees", v.get());
+    });
+    loop.callSoon(() => {
+      t.print("second sees", v.get());
+      try {
+        v.reset(tokens[0]);
+      } catch (e) {
+        t.print("reset in another callback", msg(e));
+      }
+    });
+  }
+  if (style === "generator") {
+    return run(function* () {
+      schedule();
+      yield* sleep(0);
+      t.print("main sees", v.get());
+    });
+  }
+  return run(async () => {
+    schedule();
+    await sleep(0);
+    t.print("main sees", v.get());
+  });
+});
+
+Deno.test("contextvars: a task stepped inside Context.run runs in its own context, and the entered one is current again after", async () => {
+  const seen = await run(function* () {
+    getRunningLoop().setTaskFactory(eagerTaskFactory);
+    v.set("task");
+    const ctx = copyContext();
+    ctx.run(() => v.set("ctx"));
+    const out: string[] = [];
+    ctx.run(() => {
+      out.push(`in run: ${v.get()}`);
+      createTask(function* () {
+        out.push(`eager step: ${v.get()}`); // a copy of ctx, taken at creation
+        v.set("eager");
+        yield* sleep(0);
+      });
+      out.push(`in run after: ${v.get()}`);
+    });
+    out.push(`task: ${v.get()}`);
+    yield* sleep(0);
+    return out;
+  });
+  assertEquals(seen, ["in run: ctx", "eager step: ctx", "in run after: ctx", "task: task"]);
+});

@@ -152,6 +152,27 @@ async def tokens():
     print("back to", v.get())
 
 
+async def callback_tokens():
+    loop = asyncio.get_running_loop()
+    tokens = []
+
+    def first():
+        tokens.append(v.set("first callback"))
+        print("first sees", v.get())
+
+    def second():
+        print("second sees", v.get())
+        try:
+            v.reset(tokens[0])
+        except ValueError as e:
+            print("reset in another callback", msg(e))
+
+    loop.call_soon(first)
+    loop.call_soon(second)
+    await asyncio.sleep(0)
+    print("main sees", v.get())
+
+
 for name, main in [
     ("inheritance", inheritance),
     ("isolation", isolation),
@@ -159,6 +180,7 @@ for name, main in [
     ("children", children),
     ("context_api", context_api),
     ("tokens", tokens),
+    ("callback_tokens", callback_tokens),
 ]:
     print("==", name)
     run(main())
