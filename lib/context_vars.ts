@@ -39,8 +39,9 @@ export type VarMap = ReadonlyMap<ContextVar<unknown>, unknown>;
 export const EMPTY_VARS: VarMap = new Map();
 
 /**
- * @internal Something code runs for, with a context of its own: a Task or
- * a Handle. `_context` is its variables, or the Context it was given.
+ * @internal Something code runs for, with a context of its own: a Task, or
+ * the scratch owner of the running callback. `_context` is its variables,
+ * or the Context it was given.
  */
 export interface ContextOwner {
   _context: VarMap | Context;
@@ -135,32 +136,24 @@ export function leaveContext(saved: [ContextOwner | Context | null, unknown]): v
 }
 
 /**
- * @internal Run `fn(...args)` with `owner`'s context current (a done
- * callback given a context).
- */
-export function runOwned<R>(owner: ContextOwner, fn: (...args: never[]) => R, args: unknown[]): R {
-  const saved = enterContext(owner);
-  try {
-    return (fn as (...a: unknown[]) => R)(...args);
-  } finally {
-    leaveContext(saved);
-  }
-}
-
-/**
- * @internal Make the callback about to run (a Handle's, whose variables
- * are `vars`) current, through the scratch owner: the loop runs callbacks
- * outside any step and any `Context.run`. Returns what to give
- * {@linkcode endCallback}. Storing only long-lived objects, it costs a few
- * stores and no allocation.
+ * @internal Make the context of the callback about to run (a copy of
+ * `vars`, or the Context given) current, through the scratch owner: the
+ * loop runs callbacks outside any step and any `Context.run`. Returns what
+ * to give {@linkcode endCallback}. Storing only long-lived objects, it
+ * costs a few stores and no allocation.
  */
 export function beginCallback(vars: VarMap | Context): ContextOwner | Context | null {
   const state = contextState;
-  const scratch = state.scratch;
   const prev = state.cur;
-  scratch._context = vars;
-  scratch._gen++;
-  state.cur = scratch;
+  const scratch = state.scratch;
+  if (prev === scratch) {
+    // A callback run inside another one (by hand): an owner of its own.
+    state.cur = { _context: vars };
+  } else {
+    scratch._context = vars;
+    scratch._gen++;
+    state.cur = scratch;
+  }
   return prev;
 }
 

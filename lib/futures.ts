@@ -17,11 +17,11 @@ import { describe, isGeneratorObject, REPR, shortRepr } from "./format_helpers.t
 import { type AbstractEventLoop, getEventLoop } from "./events.ts";
 import { createdAt } from "./debug.ts";
 import {
+  beginCallback,
   captureContext,
   Context,
-  type ContextOwner,
   contextState,
-  runOwned,
+  endCallback,
   type VarMap,
 } from "./context_vars.ts";
 
@@ -117,8 +117,12 @@ const WRAPPED: unique symbol = Symbol("yieldfrom.asyncio.wrappedCallback");
 /** `callback` running in a context of its own (see `addDoneCallback`). */
 function inContext<T>(callback: DoneCallback<T>, vars: VarMap | Context): DoneCallback<T> {
   const wrapper = (fut: Future<T>): unknown => {
-    const owner: ContextOwner = { _context: vars };
-    return runOwned(owner, callback, [fut]);
+    const prev = beginCallback(vars);
+    try {
+      return callback(fut);
+    } finally {
+      endCallback(prev);
+    }
   };
   Object.defineProperty(wrapper, "name", { value: callback.name });
   Object.defineProperty(wrapper, WRAPPED, { value: callback });

@@ -84,6 +84,25 @@ export function callbackWithOptions(
   };
 }
 
+/**
+ * `callback` running in a copy of the context it was scheduled in, or in
+ * the Context given (see context_vars.ts). Handles are made this way only
+ * once the program has a ContextVar: until then every context is empty and
+ * a callback needs nothing.
+ */
+function inCallbackContext(callback: Callback, vars: VarMap | Context): Callback {
+  const bound = function (this: unknown, ...args: unknown[]): unknown {
+    const prev = beginCallback(vars);
+    try {
+      return callback.apply(this, args);
+    } finally {
+      endCallback(prev);
+    }
+  };
+  Object.defineProperty(bound, "name", { value: callback.name });
+  return bound;
+}
+
 /** Python's `_format_callback`: `name(arg, ...)`. */
 export function formatCallback(cb: Callback, args: readonly unknown[] | null): string {
   const name = cb.name || "<anonymous>";
@@ -106,13 +125,13 @@ export function formatCallback(cb: Callback, args: readonly unknown[] | null): s
  * ```
  */
 export class Handle {
-  /** @internal The callback; `null` once cancelled. */ _callback: Callback | null;
-  /** @internal The arguments, or `null` for none. */ _args: unknown[] | null;
   /**
-   * @internal The context it runs in: the variables of the context that was
-   * current when it was made (its copy), or the Context it was given.
+   * @internal The callback; `null` once cancelled. Once the program has a
+   * ContextVar, it is the callback bound to its context (see
+   * {@linkcode inCallbackContext}).
    */
-  _context: VarMap | Context;
+  _callback: Callback | null;
+  /** @internal The arguments, or `null` for none. */ _args: unknown[] | null;
 
   /**
    * Handles are made by the loop's `callSoon`/`callLater`/`callAt`; you do
@@ -130,10 +149,11 @@ export class Handle {
     loop: AbstractEventLoop,
     context?: Context,
   ) {
-    // Three fields only: a loop may hold a million of these at once.
-    this._callback = callback;
+    // Two fields only: a loop may hold a million of these at once.
+    this._callback = contextState.used || context !== undefined
+      ? inCallbackContext(callback, context ?? captureContext())
+      : callback;
     this._args = args;
-    this._context = context ?? captureContext();
     if (loop.getDebug()) debugInfo.set(this, { tb: new Error().stack ?? "", cb: null, args: null });
   }
 
@@ -165,12 +185,6 @@ export class Handle {
   _run(): void {
     const cb = this._callback;
     if (cb === null) return;
-    // It runs in its own context (see context_vars.ts): nothing to set up
-    // while the program has no context variable.
-    if (contextState.used) {
-      this._runInContext(cb);
-      return;
-    }
     const args = this._args;
     try {
       if (args === null) cb();
@@ -181,24 +195,6 @@ export class Handle {
       if (loop === null) throw exc;
       reportCallbackError(loop, cb, args, exc, this);
     }
-  }
-
-  /** @internal `_run` in the handle's context. */
-  _runInContext(cb: Callback): void {
-    const args = this._args;
-    const prev = beginCallback(this._context);
-    try {
-      if (args === null) cb();
-      else if (args.length === 1) cb(args[0]);
-      else cb(...args);
-    } catch (exc) {
-      endCallback(prev);
-      const loop = _getRunningLoop();
-      if (loop === null) throw exc;
-      reportCallbackError(loop, cb, args, exc, this);
-      return;
-    }
-    endCallback(prev);
   }
 
   /** @internal */

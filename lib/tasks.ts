@@ -39,7 +39,7 @@ import type { TimerHandle } from "./handles.ts";
 import { checkSeconds } from "./seconds.ts";
 import { WaiterCoro } from "./waiters.ts";
 import { taskDone, trackTask } from "./debug.ts";
-import { captureContext, Context, type VarMap } from "./context_vars.ts";
+import { captureContext, Context, EMPTY_VARS, type VarMap } from "./context_vars.ts";
 
 let taskCounter = 0;
 
@@ -74,6 +74,8 @@ interface DriverExtra extends FutureExtra {
   busy?: boolean;
   /** A Task's AbortController, made by the first `currentSignal()`. */
   abort?: AbortController;
+  /** A Task's context, when not empty (see `Task._context`). */
+  context?: VarMap | Context;
 }
 
 /**
@@ -433,8 +435,14 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
   /**
    * @internal The task's context: its own variables (a copy of the context
    * it was created in, made by copying one pointer), or the Context given.
+   * Kept in the rarely made extra state: empty, it costs the task nothing.
    */
-  declare _context: VarMap | Context;
+  get _context(): VarMap | Context {
+    return this._extra?.context ?? EMPTY_VARS;
+  }
+  set _context(c: VarMap | Context) {
+    if (c !== EMPTY_VARS || this._extra !== null) this._x().context = c;
+  }
 
   /**
    * Wrap a coroutine in a task and schedule its first step. Prefer
@@ -456,7 +464,8 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
     this._name = name === undefined || name === null ? ++taskCounter : String(name);
     const context = init?.context;
     if (context === undefined) {
-      this._context = captureContext();
+      const vars = captureContext();
+      if (vars !== EMPTY_VARS) this._x().context = vars;
     } else {
       if (!(context instanceof Context)) {
         throw new TypeError(
@@ -468,10 +477,12 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
     }
     const loop = this._loop;
     loop._registerTask(this);
-    if (loop.getDebug()) {
-      // Reported if collected while pending (see debug.ts).
-      this._x().tracked = true;
-      trackTask(this, this[REPR](), this._extra!.sourceTraceback);
+    const x = this._extra;
+    if (x !== null && x.sourceTraceback !== undefined) {
+      // Debug mode (the future kept its creation stack): reported if
+      // collected while pending (see debug.ts).
+      x.tracked = true;
+      trackTask(this, this[REPR](), x.sourceTraceback);
     }
     if (init?.eagerStart === true && loop.isRunning()) this._step();
     else loop._schedule(STEP, this);
