@@ -12,6 +12,13 @@
 import type { ExceptionContext } from "./events.ts";
 import type { Future } from "./futures.ts";
 import { shortRepr } from "./format_helpers.ts";
+import { createdAt } from "./debug.ts";
+
+/** Debug mode: ` created at file:line`, as the repr of the future had it. */
+function createdAtSuffix(stack: string | undefined): string {
+  const where = createdAt(stack);
+  return where === undefined ? "" : ` created at ${where}`;
+}
 
 /** A failed future nobody has looked at yet. */
 interface Unretrieved {
@@ -34,7 +41,7 @@ function report(rec: Unretrieved): void {
     future: fut ??
       `<${rec.kind} finished${rec.name ? ` name=${shortRepr(rec.name)}` : ""}${
         rec.coro ? ` coro=<${rec.coro}() done>` : ""
-      } exception=${shortRepr(rec.exception)}>`,
+      } exception=${shortRepr(rec.exception)}${createdAtSuffix(rec.sourceTraceback)}>`,
   };
   if (rec.sourceTraceback !== undefined) context.sourceTraceback = rec.sourceTraceback;
   rec.tracker.handler(context);

@@ -10,6 +10,8 @@
  *   YIELDFROM_ASYNCIO_DEBUG) and drops an unstarted coroutine object of a
  *   generator function decorated at module level.
  * - `destroyed`: a loop with a pending task, dropped without being closed.
+ * - `unretrieved`: a failed task nobody looks at, collected while its loop
+ *   runs (debug mode).
  */
 import { coroutine, createTask, newEventLoop, run, sleep } from "../mod.ts";
 
@@ -67,6 +69,17 @@ if (scenario === "never-awaited") {
     return loop.runUntilComplete(sleep(0));
   })();
   await collect();
+} else if (scenario === "unretrieved") {
+  await run(async () => {
+    (() => {
+      createTask(function* failing() {
+        yield* sleep(0);
+        throw new Error("nobody looks");
+      }, { name: "lost" });
+    })();
+    await sleep(0.01);
+    await collect();
+  }, { debug: true });
 } else {
   throw new Error(`unknown scenario ${scenario}`);
 }

@@ -99,6 +99,15 @@ Deno.test("debug mode: a pending task collected with its loop is reported, with 
   assert(!stderr.includes("'finished'"));
 });
 
+Deno.test("debug mode: a failed task collected unretrieved is reported with where it was made", async () => {
+  const { stdout, stderr } = await child(["unretrieved"], { allowEnv: true, env: withoutDebugEnv });
+  assertEquals(stdout, "end\n");
+  assertMatch(
+    stderr,
+    /^Task exception was never retrieved\nfuture: <Task finished name='lost' coro=<failing\(\) done> exception=Error\('nobody looks'\) created at file:.*_debug_program\.ts:\d+>\nsourceTraceback: Object created at \(most recent call last\):\n(?: {2}at .*\n)+Error: nobody looks/,
+  );
+});
+
 Deno.test("debug mode: run(), setDebug() and the default", async () => {
   assertEquals(await run(() => getRunningLoop().getDebug(), { debug: true }), true);
   const loop = newEventLoop({ debug: false });
