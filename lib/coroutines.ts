@@ -168,7 +168,10 @@ function* throwOnStart(error: unknown): Coro<never> {
  */
 export function claimCoroutine<T>(coro: Coro<T>): Coro<T> {
   const c = coro as Coro<T> & { [GUARDED]?: true; [CLAIMED]?: true };
-  if (c[GUARDED] !== true) return coro;
+  if (c[GUARDED] !== true) {
+    if (debugState.tracking) coroutineStarted(coro); // sleep()'s, in debug mode
+    return coro;
+  }
   if (c[CLAIMED] !== true) {
     c[CLAIMED] = true;
     if (debugState.tracking) coroutineStarted(coro);
@@ -238,6 +241,7 @@ export abstract class LightCoro<T> {
 
   /** It is its own iterator, for `yield*`. */
   [Symbol.iterator](): this {
+    if (debugState.tracking) coroutineStarted(this);
     return this;
   }
 

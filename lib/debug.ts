@@ -70,7 +70,8 @@ const here = new URL(".", import.meta.url).href;
  */
 export function userFrames(stack: string): string[] {
   return stack.split("\n").slice(1).map((l) => l.trim()).filter((l) =>
-    l.startsWith("at ") && !l.includes(here) && !l.includes("ext:")
+    l.startsWith("at ") && !l.includes(here) && !l.includes("ext:") &&
+    !l.endsWith("(<anonymous>)") // a built-in's frame (Generator.next): no place in code
   );
 }
 

@@ -19,6 +19,7 @@ import {
 } from "./coroutines.ts";
 import { withStatement } from "./context.ts";
 import { currentTask, type Task, type TaskOptions } from "./tasks.ts";
+import { coroutineStarted, debugState } from "./debug.ts";
 
 /**
  * The body of `taskGroup()`: a generator function, an async function or a
@@ -127,7 +128,10 @@ export class TaskGroup {
         `cancelled, so no new tasks can start`;
     }
     if (problem !== null) {
-      if (isGeneratorLike(aw)) aw.return(undefined as never); // as Python closes the coroutine
+      if (isGeneratorLike(aw)) {
+        aw.return(undefined as never); // as Python closes the coroutine
+        if (debugState.tracking) coroutineStarted(aw); // closed: not "never awaited"
+      }
       throw new RuntimeError(problem);
     }
     const task = this._loop!.createTask(aw, options);

@@ -38,7 +38,7 @@ import {
 import type { TimerHandle } from "./handles.ts";
 import { checkSeconds } from "./seconds.ts";
 import { WaiterCoro } from "./waiters.ts";
-import { taskDone, trackTask } from "./debug.ts";
+import { debugState, taskDone, trackCoroutine, trackTask } from "./debug.ts";
 import { captureContext, Context, EMPTY_VARS, type VarMap } from "./context_vars.ts";
 
 let taskCounter = 0;
@@ -965,5 +965,8 @@ lightCoroutine(Sleep0, "sleep");
  */
 export function sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
   checkSeconds(delay, "sleep()", "delay");
-  return delay === 0 ? new Sleep0(result as T) : new Sleep(delay, result as T);
+  const coro = delay === 0 ? new Sleep0(result as T) : new Sleep(delay, result as T);
+  // Debug mode: `sleep(1)` without yield* or await is reported when collected.
+  if (debugState.tracking) trackCoroutine(coro, "sleep");
+  return coro;
 }

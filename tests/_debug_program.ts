@@ -13,7 +13,7 @@
  * - `unretrieved`: a failed task nobody looks at, collected while its loop
  *   runs (debug mode).
  */
-import { coroutine, createTask, newEventLoop, run, sleep } from "../mod.ts";
+import { coroutine, createTask, gather, newEventLoop, run, sleep } from "../mod.ts";
 
 const gc = (globalThis as unknown as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with --v8-flags=--expose-gc");
@@ -45,6 +45,16 @@ if (scenario === "never-awaited") {
     const tasked = coroutine(async function tasked() {});
     dropped();
     droppedGen();
+    sleep(1); // the commonest slip
+    const slept = [sleep(0), sleep(0.001), sleep(0.001), sleep(0.001)];
+    {
+      await slept[0];
+      await createTask(slept[1]);
+      await gather(slept[2]);
+      await createTask(function* () {
+        yield* slept[3];
+      });
+    }
     await awaited();
     await createTask(tasked());
     await createTask(function* () {

@@ -53,11 +53,16 @@ Deno.test("debug mode: a coroutine object collected unstarted is reported as nev
   );
   // A generator function decorated after debug mode was turned on is tracked too.
   assertStringIncludes(stderr, "RuntimeWarning: coroutine 'droppedGen' was never awaited");
-  // Started coroutines (await, a task, yield*) are not reported.
+  // sleep() called without yield* or await.
+  assertMatch(
+    stderr,
+    /_debug_program\.ts:\d+: RuntimeWarning: coroutine 'sleep' was never awaited\n/,
+  );
+  // Started coroutines (await, a task, gather, yield*) are not reported.
   for (const name of ["awaited", "tasked", "yielded"]) {
     assert(!stderr.includes(`'${name}'`), `${name} was reported:\n${stderr}`);
   }
-  assertEquals(stderr.match(/was never awaited/g)?.length, 2);
+  assertEquals(stderr.match(/was never awaited/g)?.length, 3, stderr);
 });
 
 Deno.test("debug mode: outside debug mode nothing is tracked or reported", async () => {
