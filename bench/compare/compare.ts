@@ -63,6 +63,8 @@ interface Row {
   higherIsBetter: boolean;
   /** Left out by `--quick`. */
   slow?: boolean;
+  /** No first-run column (one run of it is long enough to be its own warm-up). */
+  steadyOnly?: boolean;
   /** Systems that run it at a smaller size (size-normalised figures). */
   reduced?: Record<string, number[]>;
   systems?: string[];
@@ -91,6 +93,7 @@ const rows: Row[] = [
     workload: "W1",
     title: "W1 spawn at N = 1 000 000",
     slow: true,
+    steadyOnly: true,
     sizes: [1_000_000],
     higherIsBetter: true,
     systems: ["ours", "ours-async", "cpython"],
@@ -435,7 +438,7 @@ for (const row of selected) {
   for (let round = 0; round < ROUNDS; round++) {
     for (const system of systems) {
       const sizes = row.reduced?.[system] ?? row.sizes;
-      for (const once of [false, true]) {
+      for (const once of row.steadyOnly ? [false] : [false, true]) {
         const k = key(system, once);
         const cached = cache.get(k);
         if (cached !== undefined && cached.length >= ROUNDS) continue;
