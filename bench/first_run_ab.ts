@@ -89,7 +89,7 @@ for (const spec of args._.map(String)) {
           "--v8-flags=--expose-gc",
           ours,
           workload,
-          ...sizes.split(",").filter((s) => s !== ""),
+          ...sizes.split(",").filter((s: string) => s !== ""),
           ...(args.steady ? [] : ["--once"]),
           ...(args.async ? ["--async"] : []),
         ],
