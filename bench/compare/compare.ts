@@ -591,12 +591,17 @@ if (selected.some((r) => r.workload.startsWith("W6"))) {
     );
   }
 }
+const ranEffection = shown.some(([s]) => s === "effection");
+if (ranEffection) {
+  notes.push(
+    "¹ Effection ran W1 and W4 with 20 000 tasks and W7 with 20 000 waiters (rates and bytes per " +
+      "task are per task): at full size one run takes 16 s, 20 s and 66 s.",
+    "Effection's sleep(0) waits for a host timer (~2 ms in Deno); its runs yield with " +
+      "call(() => Promise.resolve()) instead, which interleaves tasks the same way. It has no " +
+      "callback scheduling (W3) and no lock (W8); its queues are unbounded (W2b).",
+  );
+}
 notes.push(
-  "¹ Effection ran W1 and W4 with 20 000 tasks and W7 with 20 000 waiters (rates and bytes per " +
-    "task are per task): at full size one run takes 16 s, 20 s and 66 s.",
-  "Effection's sleep(0) waits for a host timer (~2 ms in Deno); its runs yield with " +
-    "call(() => Promise.resolve()) instead, which interleaves tasks the same way. It has no " +
-    "callback scheduling (W3) and no lock (W8); its queues are unbounded (W2b).",
   "Deno async/await is the ceiling for any JavaScript runtime: no loop of its own, no " +
     "cancellation, no ordering guarantees; 'yield once' is one microtask hop.",
   "W3 (callSoon) has no async-facade variant: callbacks are the same in both styles.",
