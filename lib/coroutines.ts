@@ -14,7 +14,7 @@
  */
 
 import { asError, RuntimeError } from "./errors.ts";
-import { callerLocation, describe, isGeneratorObject } from "./format_helpers.ts";
+import { describe, isGeneratorObject, stackLocation } from "./format_helpers.ts";
 import { _getRunningLoop, type AbstractEventLoop, getEventLoop } from "./events.ts";
 import { CANCELLED, type Driver, driverStorage, Future, PENDING, settleInto } from "./futures.ts";
 import { coroutineStarted, debugState, trackCoroutine } from "./debug.ts";
@@ -44,6 +44,29 @@ export type AwaitableOrThunk<T = unknown> =
 export interface CoroInfo {
   name: string;
   definedAt: string | undefined;
+}
+
+/**
+ * A decorated function's `CoroInfo`: where it was defined is read from the
+ * stack captured by `coroutine()` only when a repr asks (formatting a stack
+ * costs far more than capturing it, and most are never asked).
+ */
+class DefinedCoroInfo implements CoroInfo {
+  name: string;
+  /** The stack captured in `coroutine()`, until `definedAt` is read. */
+  private _where: Error | string | undefined;
+
+  constructor(name: string, where: Error) {
+    this.name = name;
+    this._where = where;
+  }
+
+  get definedAt(): string | undefined {
+    const where = this._where;
+    if (!(where instanceof Error)) return where;
+    // Frame 1 is coroutine(), frame 2 its caller.
+    return this._where = stackLocation(where, 2);
+  }
 }
 
 /** @internal Stored on generator prototypes (and on thunk generators). */
@@ -620,7 +643,7 @@ export function coroutine(fn: (...args: unknown[]) => unknown): (...args: unknow
     );
   }
   if (isCoroutineFunction(fn)) return fn;
-  const info: CoroInfo = { name: fn.name || "<anonymous>", definedAt: callerLocation(1) };
+  const info: CoroInfo = new DefinedCoroInfo(fn.name || "<anonymous>", new Error());
   const kind = toStringTag.call(fn);
   if (kind === "[object GeneratorFunction]") {
     markGenerator(fn, info);

@@ -182,11 +182,21 @@ export function describe(value: unknown): string {
  * `skip` frames above this one, or `undefined` when the stack says nothing.
  */
 export function callerLocation(skip: number): string | undefined {
-  const stack = new Error().stack;
-  if (stack === undefined) return undefined;
-  const lines = stack.split("\n");
   // lines[0] is "Error", lines[1] is this function.
-  const line = lines[2 + skip];
+  return stackLocation(new Error(), 2 + skip);
+}
+
+/**
+ * The source location (`file:line`) of frame `index` of `error`'s stack
+ * (`stack.split("\n")[index]`), or `undefined` when the stack says
+ * nothing. Capturing an `Error` is cheap; reading its `stack` (formatting,
+ * source maps) is what costs, so callers that may never need the location
+ * keep the `Error` and call this when they do.
+ */
+export function stackLocation(error: Error, index: number): string | undefined {
+  const stack = error.stack;
+  if (stack === undefined) return undefined;
+  const line = stack.split("\n")[index];
   if (line === undefined) return undefined;
   const m = /\(?((?:file|https?|npm|jsr|node|ext):[^\s()]+?):(\d+):\d+\)?\s*$/.exec(line);
   return m ? `${m[1]}:${m[2]}` : undefined;

@@ -36,9 +36,17 @@ export function report(r: Result): void {
 
 /** `WORKLOAD SIZE...` from the command line. */
 export function args(): [string, number[]] {
-  const [workload, ...sizes] = Deno.args;
+  const [workload, ...sizes] = Deno.args.filter((a) => !a.startsWith("--"));
   return [workload, sizes.map(Number)];
 }
+
+/**
+ * `--once` on the command line: the first run in a fresh process. The
+ * workload runs once, with no warm-up, so its time includes the JIT
+ * compiling the code on the way (module loading and process start-up are
+ * not timed).
+ */
+export const ONCE = Deno.args.includes("--once");
 
 /** A workload: its sizes in, `[seconds, unit, value]` out. */
 export type Workload = (...sizes: number[]) => Promise<readonly [number, string, number]>;
@@ -52,8 +60,9 @@ export const WARMUP_MS = 1000;
  * second, so the JIT has compiled it (the table compares throughput, not
  * JIT warm-up; every system does the same, CPython included); for W7, one
  * run at a tenth of the size (enough to compile it, without growing the
- * heap the measurement starts from). A workload the system cannot express is
- * reported as unsupported.
+ * heap the measurement starts from). With `--once` there is no warm-up: the
+ * workload's first run in this process is the one timed. A workload the
+ * system cannot express is reported as unsupported.
  */
 export async function runWorkload(system: string, fns: Record<string, Workload>): Promise<void> {
   const [workload, sizes] = args();
@@ -62,7 +71,9 @@ export async function runWorkload(system: string, fns: Record<string, Workload>)
     console.log(JSON.stringify({ system, workload, unsupported: true }));
     return;
   }
-  if (workload === "W7") {
+  if (ONCE) {
+    // the first run in a fresh process: no warm-up
+  } else if (workload === "W7") {
     await fn(...sizes.map((n) => Math.max(1, Math.floor(n / 10))));
   } else {
     const end = performance.now() + WARMUP_MS;

@@ -1,7 +1,8 @@
 """CPython asyncio side of the side-by-side benchmark (bench/compare/compare.ts).
 
-Usage: python3 asyncio_bench.py WORKLOAD [SIZE...] [--uvloop]
+Usage: python3 asyncio_bench.py WORKLOAD [SIZE...] [--uvloop] [--once]
 With --uvloop (Debian's python3-uvloop, for /usr/bin/python3.11) the loop is uvloop's.
+With --once the workload runs once, with no warm-up: its first run in a fresh process.
 Prints one JSON line: {"system", "workload", "seconds", "unit", "value"} where
 "seconds" is the time of the workload alone (measured inside this process).
 """
@@ -13,6 +14,7 @@ import sys
 import time
 
 UVLOOP = "--uvloop" in sys.argv
+ONCE = "--once" in sys.argv
 if UVLOOP:
     import uvloop
     uvloop.install()
@@ -269,7 +271,7 @@ def run_workload(workload, sizes):
 
 
 def main():
-    workload, *sizes = [a for a in sys.argv[1:] if a != "--uvloop"]
+    workload, *sizes = [a for a in sys.argv[1:] if not a.startswith("--")]
     if workload == "W6serve":
         asyncio.run(serve_echo(sizes[0]))
         return
@@ -279,7 +281,9 @@ def main():
     # it: the table compares throughput, not JIT warm-up); for W7, one run
     # at a tenth of the size (enough to compile it, without growing the heap
     # the measurement starts from).
-    if workload == "W7":
+    if ONCE:
+        pass  # the first run in a fresh process: no warm-up
+    elif workload == "W7":
         run_workload(workload, [max(1, n // 10) for n in sizes])
     else:
         end = time.perf_counter() + WARMUP_SECONDS

@@ -6,8 +6,18 @@
  * plain Deno async/await (the ceiling) and Effection 4.1.1, in interleaved
  * rounds (ours, theirs, ours, ...), one process per run, timing only the
  * workload inside each process. Reports the median of ROUNDS runs, each
- * system's ratio to CPython and to ours, and the project's targets; writes
- * the table to bench/RESULTS.md.
+ * system's ratio to CPython, and the project's targets; writes the tables
+ * to bench/RESULTS.md.
+ *
+ * Two figures per system: steady state (the process repeats the workload for
+ * a second before the timed run, so the JIT has compiled it) and the first
+ * run in a fresh process (`--once`: the workload runs once, no warm-up; the
+ * time is still the workload's alone, measured inside the process). The wall
+ * time of the `--once` processes (start-up, module loading, the run, exit) is
+ * reported too.
+ *
+ * `--quick` (`deno task bench:compare --quick`): 3 rounds, and no W1 size
+ * sweep, no W6, no Effection (a couple of minutes instead of ~20).
  *
  * Sizes come from environment variables (defaults in brackets): W1_N
  * [100000], W2_R [200000], W3_M [1000000], W4_N [100000], W5_D [50], W5_R
@@ -30,7 +40,8 @@ interface Result {
 }
 
 const env = (k: string, d: number) => Number(Deno.env.get(k) ?? d);
-const ROUNDS = env("ROUNDS", 5);
+const QUICK = Deno.args.includes("--quick");
+const ROUNDS = env("ROUNDS", QUICK ? 3 : 5);
 const W1_N = env("W1_N", 100_000);
 const W2_R = env("W2_R", 200_000);
 const W3_M = env("W3_M", 1_000_000);
@@ -50,8 +61,10 @@ interface Row {
   sizes: number[];
   /** Higher is better, except wall time and bytes. */
   higherIsBetter: boolean;
-  /** The project's target, as a ratio of ours to CPython (or to `vs`). */
-  target?: { ratio: number; atLeast: boolean; text: string; vs?: string };
+  /** Left out by `--quick`. */
+  slow?: boolean;
+  /** No first-run column (one run of it is long enough to be its own warm-up). */
+  steadyOnly?: boolean;
   /** Systems that run it at a smaller size (size-normalised figures). */
   reduced?: Record<string, number[]>;
   systems?: string[];
@@ -64,13 +77,13 @@ const rows: Row[] = [
     title: `W1 spawn: ${W1_N} tasks, each sleep(0), gathered`,
     sizes: [W1_N],
     higherIsBetter: true,
-    target: { ratio: 12, atLeast: true, text: "≥ 12×" },
     reduced: { effection: [Math.min(W1_N, 20_000)] },
   },
   {
     id: "W1-10k",
     workload: "W1",
     title: "W1 spawn at N = 10 000",
+    slow: true,
     sizes: [10_000],
     higherIsBetter: true,
     systems: ["ours", "ours-async", "cpython"],
@@ -79,6 +92,8 @@ const rows: Row[] = [
     id: "W1-1M",
     workload: "W1",
     title: "W1 spawn at N = 1 000 000",
+    slow: true,
+    steadyOnly: true,
     sizes: [1_000_000],
     higherIsBetter: true,
     systems: ["ours", "ours-async", "cpython"],
@@ -89,7 +104,6 @@ const rows: Row[] = [
     title: `W2 ping-pong through futures: ${W2_R} rounds`,
     sizes: [W2_R],
     higherIsBetter: true,
-    target: { ratio: 12, atLeast: true, text: "≥ 12×" },
   },
   {
     id: "W2b",
@@ -97,7 +111,6 @@ const rows: Row[] = [
     title: `W2 ping-pong through two Queue(1): ${W2_R} rounds`,
     sizes: [W2_R],
     higherIsBetter: true,
-    target: { ratio: 10, atLeast: true, text: "≥ 10×" },
   },
   {
     id: "W3",
@@ -105,7 +118,6 @@ const rows: Row[] = [
     title: `W3 callSoon: ${W3_M} callbacks`,
     sizes: [W3_M],
     higherIsBetter: true,
-    target: { ratio: 15, atLeast: true, text: "≥ 15×" },
     systems: ["ours", "cpython", "deno-native"],
   },
   {
@@ -114,7 +126,6 @@ const rows: Row[] = [
     title: `W4 timers: ${W4_N} tasks sleeping 0–20 ms, gathered (wall)`,
     sizes: [W4_N],
     higherIsBetter: false,
-    target: { ratio: 0.3, atLeast: false, text: "≤ 0.3×" },
     reduced: { effection: [Math.min(W4_N, 20_000)] },
   },
   {
@@ -123,7 +134,6 @@ const rows: Row[] = [
     title: `W5 deep chain D = 0: ${W5_R} resumes`,
     sizes: [0, W5_R],
     higherIsBetter: true,
-    target: { ratio: 20, atLeast: true, text: "≥ 20×" },
   },
   {
     id: "W5-D",
@@ -131,7 +141,6 @@ const rows: Row[] = [
     title: `W5 deep chain D = ${W5_D}: ${W5_R} resumes`,
     sizes: [W5_D, W5_R],
     higherIsBetter: true,
-    target: { ratio: 4, atLeast: true, text: "≥ 4×" },
   },
   {
     id: "W6a",
@@ -139,7 +148,6 @@ const rows: Row[] = [
     title: `W6 TCP echo, streams: ${W6[0]} clients × ${W6[1]} round trips of ${W6[2]} B`,
     sizes: W6,
     higherIsBetter: true,
-    target: { ratio: 3, atLeast: true, text: "≥ 3×" },
     systems: ["ours", "ours-async", "cpython", "uvloop", "deno-native"],
   },
   {
@@ -148,7 +156,6 @@ const rows: Row[] = [
     title: `W6 TCP echo, protocols: ${W6[0]} clients × ${W6[1]} round trips of ${W6[2]} B`,
     sizes: W6,
     higherIsBetter: true,
-    target: { ratio: 0.9, atLeast: true, text: "≥ 0.9× Deno", vs: "deno-native" },
     systems: ["ours", "cpython", "uvloop", "deno-native"],
   },
   {
@@ -157,7 +164,6 @@ const rows: Row[] = [
     title: `W7 memory: ${W7_N} tasks waiting on one Event (bytes per task)`,
     sizes: [W7_N],
     higherIsBetter: false,
-    target: { ratio: 600, atLeast: false, text: "≤ 600 B" },
     reduced: { effection: [Math.min(W7_N, 20_000)] },
   },
   {
@@ -166,8 +172,109 @@ const rows: Row[] = [
     title: `W8 lock: ${W8_TASKS} tasks × ${W8_ROUNDS} acquisitions, sleep(0) inside`,
     sizes: [W8_TASKS, W8_ROUNDS],
     higherIsBetter: true,
-    target: { ratio: 20, atLeast: true, text: "≥ 20×" },
     systems: ["ours", "ours-async", "cpython", "deno-native"],
+  },
+  {
+    id: "W8w",
+    workload: "W8w",
+    title: "W8 lock written with asyncWith(lock, body) (CPython: async with lock)",
+    sizes: [W8_TASKS, W8_ROUNDS],
+    higherIsBetter: true,
+    systems: ["ours", "ours-async", "cpython"],
+  },
+  {
+    id: "W8u",
+    workload: "W8u",
+    title: "W8 lock written with acquire(); using _ = lock (CPython: async with lock)",
+    sizes: [W8_TASKS, W8_ROUNDS],
+    higherIsBetter: true,
+    systems: ["ours", "ours-async", "cpython"],
+  },
+];
+for (const row of rows) if (row.workload.startsWith("W6")) row.slow = true;
+
+/** A project target: `system`'s figure on `row` against CPython's (or `vs`'s, or a fixed bound). */
+interface Target {
+  row: string;
+  system: string;
+  text: string;
+  ratio: number;
+  atLeast: boolean;
+  /** Compare with this system instead of CPython. */
+  vs?: string;
+  /** An absolute bound on the figure (W7's bytes per task), not a ratio. */
+  absolute?: boolean;
+}
+const targets: Target[] = [
+  { row: "W1", system: "ours", text: "W1 spawn ≥ 12× CPython", ratio: 12, atLeast: true },
+  { row: "W2a", system: "ours", text: "W2 futures ≥ 12× CPython", ratio: 12, atLeast: true },
+  { row: "W2b", system: "ours", text: "W2 queues ≥ 10× CPython", ratio: 10, atLeast: true },
+  { row: "W3", system: "ours", text: "W3 callSoon ≥ 15× CPython", ratio: 15, atLeast: true },
+  {
+    row: "W4",
+    system: "ours",
+    text: "W4 timers ≤ 0.3× CPython's wall",
+    ratio: 0.3,
+    atLeast: false,
+  },
+  { row: "W5-0", system: "ours", text: "W5 yield* D = 0 ≥ 20× CPython", ratio: 20, atLeast: true },
+  {
+    row: "W5-D",
+    system: "ours",
+    text: `W5 yield* D = ${W5_D} ≥ 4× CPython`,
+    ratio: 4,
+    atLeast: true,
+  },
+  { row: "W6a", system: "ours", text: "W6 streams ≥ 3× CPython", ratio: 3, atLeast: true },
+  {
+    row: "W6b",
+    system: "ours",
+    text: "W6 protocols ≥ 0.9× Deno",
+    ratio: 0.9,
+    atLeast: true,
+    vs: "deno-native",
+  },
+  {
+    row: "W7",
+    system: "ours",
+    text: "W7 ≤ 600 B per waiting task (generator)",
+    ratio: 600,
+    atLeast: false,
+    absolute: true,
+  },
+  {
+    row: "W7",
+    system: "ours-async",
+    text: "W7 ≤ 1 200 B per waiting task (async)",
+    ratio: 1200,
+    atLeast: false,
+    absolute: true,
+  },
+  { row: "W8", system: "ours", text: "W8 lock ≥ 20× CPython", ratio: 20, atLeast: true },
+  { row: "W8w", system: "ours", text: "W8 with asyncWith ≥ 20× CPython", ratio: 20, atLeast: true },
+  {
+    row: "W1",
+    system: "ours-async",
+    text: "async facade W1 ≥ 0.5× Deno async/await",
+    ratio: 0.5,
+    atLeast: true,
+    vs: "deno-native",
+  },
+  {
+    row: "W2a",
+    system: "ours-async",
+    text: "async facade W2 futures ≥ 0.5× Deno async/await",
+    ratio: 0.5,
+    atLeast: true,
+    vs: "deno-native",
+  },
+  {
+    row: "W2b",
+    system: "ours-async",
+    text: "async facade W2 queues ≥ 0.5× Deno async/await",
+    ratio: 0.5,
+    atLeast: true,
+    vs: "deno-native",
   },
 ];
 
@@ -216,8 +323,22 @@ async function hasUvloop(): Promise<boolean> {
   return await check();
 }
 
-function command(system: string, workload: string, sizes: number[]): [string, string[]] {
+/** The runners' workload name: CPython writes W8 one way only (`async with lock:`). */
+function runnerWorkload(system: string, workload: string): string {
+  return (system === "cpython" || system === "uvloop") && workload.startsWith("W8")
+    ? "W8"
+    : workload;
+}
+
+function command(
+  system: string,
+  workload: string,
+  sizes: number[],
+  once: boolean,
+): [string, string[]] {
+  workload = runnerWorkload(system, workload);
   const s = sizes.map(String);
+  if (once) s.push("--once");
   // W7 pins V8's young generation at its usual maximum (16 MB) for every
   // JavaScript runner: it grows from ~1 MB as a program allocates, and that
   // one-off growth, whatever the number of tasks, would otherwise be charged
@@ -245,16 +366,29 @@ function command(system: string, workload: string, sizes: number[]): [string, st
   throw new Error(system);
 }
 
-async function runOne(system: string, workload: string, sizes: number[]): Promise<Result | null> {
-  const [cmd, args] = command(system, workload, sizes);
+/** One process's result, and (for `--once` runs) the process's wall time in seconds. */
+interface Sample {
+  result: Result;
+  wall: number;
+}
+
+async function runOne(
+  system: string,
+  workload: string,
+  sizes: number[],
+  once: boolean,
+): Promise<Sample | null> {
+  const [cmd, args] = command(system, workload, sizes, once);
+  const t0 = performance.now();
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  const wall = (performance.now() - t0) / 1000;
   const text = new TextDecoder().decode(out.stdout).trim();
   if (!out.success) {
     console.error(`${system} ${workload} failed:\n${new TextDecoder().decode(out.stderr)}`);
     return null;
   }
   const r = JSON.parse(text.split("\n").pop()!) as Result;
-  return r.unsupported ? null : r;
+  return r.unsupported ? null : { result: r, wall };
 }
 
 function median(xs: number[]): number {
@@ -271,101 +405,174 @@ function fmt(value: number, unit: string): string {
   return `${value.toFixed(1)}/s`;
 }
 
-/** How many times better `a` is than `b` (so > 1 means `a` wins). */
-function better(a: number, b: number, higherIsBetter: boolean): number {
-  return higherIsBetter ? a / b : b / a;
-}
-
 const python = await hasPython();
-const uvloop = (Deno.env.get("WORKLOADS") ?? "W6").includes("W6") && await hasUvloop();
 const wanted = Deno.env.get("WORKLOADS")?.split(",");
 const wantedSystems = Deno.env.get("SYSTEMS")?.split(",");
 const selected = rows.filter((r) =>
-  !wanted || wanted.includes(r.workload) || wanted.includes(r.id)
+  wanted ? wanted.includes(r.workload) || wanted.includes(r.id) : !(QUICK && r.slow)
 );
-const medians = new Map<string, Map<string, { value: number; unit: string; n: number[] }>>();
+const uvloop = selected.some((r) => r.workload.startsWith("W6")) && await hasUvloop();
+
+/** A system's medians on one row: steady state, first run, and the first run's process wall. */
+interface Medians {
+  steady?: number;
+  first?: number;
+  wall?: number;
+  unit: string;
+  n: number[];
+}
+const medians = new Map<string, Map<string, Medians>>();
+/** Samples by command line: rows that run the same command (CPython's W8) share them. */
+const cache = new Map<string, Sample[]>();
 
 for (const row of selected) {
   const systems = (row.systems ?? ALL_SYSTEMS).filter((s) =>
     (s !== "cpython" || python) && (s !== "uvloop" || uvloop) &&
+    (s !== "effection" || !QUICK || wantedSystems !== undefined) &&
     (!wantedSystems || wantedSystems.includes(s))
   );
-  const samples = new Map<string, Result[]>();
+  const key = (system: string, once: boolean) => {
+    const sizes = row.reduced?.[system] ?? row.sizes;
+    return JSON.stringify(command(system, row.workload, sizes, once));
+  };
   for (let round = 0; round < ROUNDS; round++) {
     for (const system of systems) {
       const sizes = row.reduced?.[system] ?? row.sizes;
-      const r = await runOne(system, row.workload, sizes);
-      if (r === null) continue;
-      samples.set(system, [...(samples.get(system) ?? []), r]);
-      console.error(`${row.id} round ${round + 1}/${ROUNDS} ${system}: ${fmt(r.value, r.unit)}`);
+      for (const once of row.steadyOnly ? [false] : [false, true]) {
+        const k = key(system, once);
+        const cached = cache.get(k);
+        if (cached !== undefined && cached.length >= ROUNDS) continue;
+        const r = await runOne(system, row.workload, sizes, once);
+        if (r === null) continue;
+        cache.set(k, [...(cached ?? []), r]);
+        console.error(
+          `${row.id} round ${round + 1}/${ROUNDS} ${system}${once ? " first run" : ""}: ${
+            fmt(r.result.value, r.result.unit)
+          }${once ? ` (process ${r.wall.toFixed(2)} s)` : ""}`,
+        );
+      }
     }
   }
-  const m = new Map<string, { value: number; unit: string; n: number[] }>();
-  for (const [system, rs] of samples) {
+  const m = new Map<string, Medians>();
+  for (const system of systems) {
+    const steady = cache.get(key(system, false)) ?? [];
+    const first = cache.get(key(system, true)) ?? [];
+    const any = steady[0] ?? first[0];
+    if (any === undefined) continue;
     m.set(system, {
-      value: median(rs.map((r) => r.value)),
-      unit: rs[0].unit,
+      steady: steady.length ? median(steady.map((r) => r.result.value)) : undefined,
+      first: first.length ? median(first.map((r) => r.result.value)) : undefined,
+      wall: first.length ? median(first.map((r) => r.wall)) : undefined,
+      unit: any.result.unit,
       n: row.reduced?.[system] ?? row.sizes,
     });
   }
   medians.set(row.id, m);
 }
 
-// --- the table ---------------------------------------------------------------
-const header =
-  "| workload | ours | ours (async) | CPython | uvloop | Deno async/await | Effection 4.1.1 | ours vs CPython | target | met |";
-const lines = [header, "|---|---|---|---|---|---|---|---|---|---|"];
+// --- the tables --------------------------------------------------------------
+const COLUMNS: [string, string][] = [
+  ["ours", "ours"],
+  ["ours-async", "ours (async)"],
+  ["cpython", "CPython"],
+  ["uvloop", "uvloop"],
+  ["deno-native", "Deno async/await"],
+  ["effection", "Effection 4.1.1"],
+];
+const shown = COLUMNS.filter(([s]) => selected.some((r) => medians.get(r.id)?.has(s)));
+const header = [
+  "workload",
+  ...shown.flatMap(([, name]) => [`${name} steady`, `${name} first run`]),
+  "ours ÷ CPython steady",
+  "ours ÷ CPython first run",
+];
+const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
 const notes: string[] = [];
+const ratioText = (row: Row, a: number | undefined, b: number | undefined) => {
+  if (a === undefined || b === undefined) return "—";
+  if (row.workload === "W7") return `${(b / a).toFixed(1)}× less`;
+  return `${(a / b).toFixed(2)}×`;
+};
 for (const row of selected) {
   const m = medians.get(row.id)!;
-  const cell = (s: string) => {
+  const cell = (s: string, which: "steady" | "first") => {
     const v = m.get(s);
-    if (v === undefined) return "—";
-    const ours = m.get("ours");
+    const x = v?.[which];
+    if (v === undefined || x === undefined) return "—";
     const reduced = row.reduced?.[s] !== undefined && row.reduced[s].join() !== row.sizes.join();
-    let text = fmt(v.value, v.unit) + (reduced ? "¹" : "");
-    if (ours && s !== "ours") {
-      const r = better(ours.value, v.value, row.higherIsBetter);
-      text += ` (ours ${r >= 1 ? r.toFixed(1) + "× better" : (1 / r).toFixed(1) + "× worse"})`;
-    }
-    return text;
+    return fmt(x, v.unit) + (reduced ? "¹" : "");
   };
   const ours = m.get("ours");
   const py = m.get("cpython");
-  let ratio = "—";
-  let met = "—";
-  if (ours && row.workload === "W7") {
-    ratio = py ? `${(py.value / ours.value).toFixed(1)}× less` : "—";
-    met = row.target ? (ours.value <= row.target.ratio ? "yes" : "**no**") : "—";
-  } else if (ours && row.target?.vs) {
-    const ref = m.get(row.target.vs);
-    if (py) ratio = `${(ours.value / py.value).toFixed(2)}×`;
-    if (ref) {
-      const r = ours.value / ref.value;
-      met = (row.target.atLeast ? r >= row.target.ratio : r <= row.target.ratio)
-        ? `yes (${r.toFixed(2)}×)`
-        : `**no** (${r.toFixed(2)}×)`;
-    }
-  } else if (ours && py) {
-    const r = ours.value / py.value;
-    ratio = `${r.toFixed(2)}×`;
-    if (row.target) {
-      met = (row.target.atLeast ? r >= row.target.ratio : r <= row.target.ratio) ? "yes" : "**no**";
-    }
-  }
   lines.push(
-    `| ${row.title} | ${cell("ours")} | ${cell("ours-async")} | ${cell("cpython")} | ${
-      cell("uvloop")
-    } | ${cell("deno-native")} | ${cell("effection")} | ${ratio} | ${
-      row.target?.text ?? ""
-    } | ${met} |`,
+    `| ${
+      [
+        row.title,
+        ...shown.flatMap(([s]) => [cell(s, "steady"), cell(s, "first")]),
+        ratioText(row, ours?.steady, py?.steady),
+        ratioText(row, ours?.first, py?.first),
+      ].join(" | ")
+    } |`,
   );
 }
-const w1 = (id: string) => medians.get(id)?.get("ours")?.value;
+
+// Process wall time of the first-run (--once) processes.
+const wallHeader = ["workload", ...shown.map(([, name]) => name)];
+const wallLines = [
+  `| ${wallHeader.join(" | ")} |`,
+  `|${wallHeader.map(() => "---").join("|")}|`,
+];
+for (const row of selected) {
+  const m = medians.get(row.id)!;
+  wallLines.push(
+    `| ${
+      [
+        row.title,
+        ...shown.map(([s]) => {
+          const w = m.get(s)?.wall;
+          return w === undefined ? "—" : `${w.toFixed(2)} s`;
+        }),
+      ].join(" | ")
+    } |`,
+  );
+}
+
+// The project's targets, in both columns.
+const targetLines = [
+  "| target | steady | met | first run | met |",
+  "|---|---|---|---|---|",
+];
+for (const t of targets) {
+  const row = selected.find((r) => r.id === t.row);
+  const m = medians.get(t.row);
+  const v = m?.get(t.system);
+  if (row === undefined || v === undefined) continue;
+  const ref = t.absolute ? undefined : m!.get(t.vs ?? "cpython");
+  const judge = (which: "steady" | "first"): [string, string] => {
+    const x = v[which];
+    if (x === undefined) return ["—", "—"];
+    let figure: number;
+    let text: string;
+    if (t.absolute) {
+      figure = x;
+      text = fmt(x, v.unit);
+    } else {
+      const y = ref?.[which];
+      if (y === undefined) return ["—", "—"];
+      figure = x / y;
+      text = `${figure.toFixed(2)}×`;
+    }
+    const ok = t.atLeast ? figure >= t.ratio : figure <= t.ratio;
+    return [text, ok ? "yes" : "**no**"];
+  };
+  targetLines.push(`| ${[t.text, ...judge("steady"), ...judge("first")].join(" | ")} |`);
+}
+
+const w1 = (id: string) => medians.get(id)?.get("ours")?.steady;
 if (w1("W1-10k") && w1("W1-1M")) {
   const drop = 1 - w1("W1-1M")! / w1("W1-10k")!;
   notes.push(
-    `W1 rate from 10k to 1M tasks: ${fmt(w1("W1-10k")!, "tasks/s")} → ${
+    `W1 rate (steady) from 10k to 1M tasks: ${fmt(w1("W1-10k")!, "tasks/s")} → ${
       fmt(w1("W1-1M")!, "tasks/s")
     } (${drop > 0 ? "falls" : "rises"} ${Math.abs(drop * 100).toFixed(0)}%; target: falls ≤ 20%).`,
   );
@@ -384,12 +591,17 @@ if (selected.some((r) => r.workload.startsWith("W6"))) {
     );
   }
 }
+const ranEffection = shown.some(([s]) => s === "effection");
+if (ranEffection) {
+  notes.push(
+    "¹ Effection ran W1 and W4 with 20 000 tasks and W7 with 20 000 waiters (rates and bytes per " +
+      "task are per task): at full size one run takes 16 s, 20 s and 66 s.",
+    "Effection's sleep(0) waits for a host timer (~2 ms in Deno); its runs yield with " +
+      "call(() => Promise.resolve()) instead, which interleaves tasks the same way. It has no " +
+      "callback scheduling (W3) and no lock (W8); its queues are unbounded (W2b).",
+  );
+}
 notes.push(
-  "¹ Effection ran W1 and W4 with 20 000 tasks and W7 with 20 000 waiters (rates and bytes per " +
-    "task are per task): at full size one run takes 16 s, 20 s and 66 s.",
-  "Effection's sleep(0) waits for a host timer (~2 ms in Deno); its runs yield with " +
-    "call(() => Promise.resolve()) instead, which interleaves tasks the same way. It has no " +
-    "callback scheduling (W3) and no lock (W8); its queues are unbounded (W2b).",
   "Deno async/await is the ceiling for any JavaScript runtime: no loop of its own, no " +
     "cancellation, no ordering guarantees; 'yield once' is one microtask hop.",
   "W3 (callSoon) has no async-facade variant: callbacks are the same in both styles.",
@@ -423,15 +635,25 @@ const report = [
   ])}; ` +
   `${python ? await versions("python3", ["--version"]) : "no python3"}; Effection 4.1.1.`,
   "",
-  `Command: \`deno task bench:compare\` — median of ${ROUNDS} interleaved runs per system, one ` +
-  "process per run, timing only the workload inside the process; before its timed run each " +
-  "process repeats the workload for at least a second (W7: once, at a tenth of the size), so " +
-  "the JIT has compiled it — every system does the same, and the table compares steady " +
-  "throughput, not JIT warm-up. 'ours vs CPython' is ours ÷ " +
-  "CPython (for W4 wall time, lower is better; W7 is bytes per waiting task, with V8's young " +
-  "generation pinned at 16 MB for every JavaScript runner).",
+  `Command: \`deno task bench:compare${QUICK ? " --quick" : ""}\` — median of ${ROUNDS} ` +
+  "interleaved runs per system, one process per run, timing only the workload inside the " +
+  "process. **steady**: before its timed run the process repeats the workload for at least a " +
+  "second (W7: once, at a tenth of the size), so the JIT has compiled it — every system does " +
+  "the same. **first run**: the workload's first run in a fresh process (no warm-up; process " +
+  "start-up and module loading not timed). 'ours ÷ CPython' is the generator style's figure " +
+  "over CPython's (for W4 wall time, lower is better; W7 is bytes per waiting task, with V8's " +
+  "young generation pinned at 16 MB for every JavaScript runner). CPython has one way to write " +
+  "W8 (`async with lock:`): its W8 rows are the same runs.",
   "",
   ...lines,
+  "",
+  "Targets (ours against CPython unless said otherwise):",
+  "",
+  ...targetLines,
+  "",
+  "Wall time of the first-run processes (start-up, module loading, the one run, exit; median):",
+  "",
+  ...wallLines,
   "",
   ...notes.map((n) => `- ${n}`),
   "",

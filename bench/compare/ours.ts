@@ -5,6 +5,7 @@
  * `--async` runs the async-facade version (decorated async functions and await).
  */
 import {
+  asyncWith,
   type Coro,
   coroutine,
   createTask,
@@ -225,6 +226,60 @@ async function w8(tasks: number, rounds: number) {
   });
 }
 
+/** W8 written with `asyncWith(lock, body)`: Python's `async with lock:`. */
+async function w8With(tasks: number, rounds: number) {
+  return await run(function* () {
+    const lock = new Lock();
+    const workerGen = function* () {
+      for (let i = 0; i < rounds; i++) {
+        yield* asyncWith(lock, function* () {
+          yield* sleep(0);
+        });
+      }
+    };
+    const workerAsync = coroutine(async () => {
+      for (let i = 0; i < rounds; i++) {
+        await asyncWith(lock, async () => {
+          await sleep(0);
+        });
+      }
+    });
+    const t0 = performance.now();
+    const ws = new Array(tasks);
+    for (let i = 0; i < tasks; i++) ws[i] = asyncStyle ? workerAsync() : workerGen();
+    yield* gather(ws);
+    const dt = (performance.now() - t0) / 1000;
+    return [dt, "acquisitions/s", (tasks * rounds) / dt] as const;
+  });
+}
+
+/** W8 written with `using`: `yield* lock.acquire(); using _ = lock;` (released at the block's end). */
+async function w8Using(tasks: number, rounds: number) {
+  return await run(function* () {
+    const lock = new Lock();
+    const workerGen = function* () {
+      for (let i = 0; i < rounds; i++) {
+        yield* lock.acquire();
+        using _held = lock;
+        yield* sleep(0);
+      }
+    };
+    const workerAsync = coroutine(async () => {
+      for (let i = 0; i < rounds; i++) {
+        await lock.acquire();
+        using _held = lock;
+        await sleep(0);
+      }
+    });
+    const t0 = performance.now();
+    const ws = new Array(tasks);
+    for (let i = 0; i < tasks; i++) ws[i] = asyncStyle ? workerAsync() : workerGen();
+    yield* gather(ws);
+    const dt = (performance.now() - t0) / 1000;
+    return [dt, "acquisitions/s", (tasks * rounds) / dt] as const;
+  });
+}
+
 if (Deno.args[0] === "W6serve") await serveEcho(Deno.args[1], asyncStyle);
 else {
   await runWorkload(system, {
@@ -236,6 +291,8 @@ else {
     W5: w5,
     W7: w7,
     W8: w8,
+    W8w: w8With,
+    W8u: w8Using,
     W6a: (c: number, r: number, s: number) => w6a(asyncStyle, c, r, s),
     // Protocols have one style: the async-facade run reports it as unsupported.
     ...(asyncStyle ? {} : { W6b: w6b }),
