@@ -137,7 +137,8 @@ const SIGNAL_NAMES = new Map<number, string>(
 export function resolveSignal(sig: unknown, where: string): [Deno.Signal, number] {
   if (typeof sig === "number") {
     const name = SIGNAL_NAMES.get(sig);
-    if (name === undefined) throw new ValueError(`${where}: invalid signal number ${sig}`);
+    // Python's message, word for word.
+    if (name === undefined) throw new ValueError(`invalid signal number ${sig}`);
     return [name as Deno.Signal, sig];
   }
   if (typeof sig === "string") {
@@ -1007,6 +1008,17 @@ function checkOptions(options: unknown, where: string): ProcessOptions {
   return o;
 }
 
+/** The loop's methods pipe all three streams unless told otherwise, as CPython's. */
+function withDefaults(o: ProcessOptions, byDefault: StdioOption): ProcessOptions {
+  if (byDefault === null) return o;
+  return {
+    ...o,
+    stdin: o.stdin === undefined ? byDefault : o.stdin,
+    stdout: o.stdout === undefined ? byDefault : o.stdout,
+    stderr: o.stderr === undefined ? byDefault : o.stderr,
+  };
+}
+
 function isOptions(x: unknown): boolean {
   return typeof x === "object" && x !== null && !Array.isArray(x) &&
     (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null);
@@ -1017,10 +1029,11 @@ function execSpec(
   where: string,
   rest: unknown[],
   firstPosition: number,
+  byDefault: StdioOption = null,
 ): [Spawn, ProcessOptions] {
   let options: unknown = undefined;
   if (rest.length > 0 && isOptions(rest[rest.length - 1])) options = rest.pop();
-  const o = checkOptions(options, where);
+  const o = withDefaults(checkOptions(options, where), byDefault);
   if (rest.length === 0) throw new TypeError(`${where}: the program is missing`);
   rest.forEach((a, i) => {
     if (typeof a !== "string") {
@@ -1052,11 +1065,16 @@ function execSpec(
   }, o];
 }
 
-function shellSpec(where: string, cmd: unknown, options: unknown): [Spawn, ProcessOptions] {
+function shellSpec(
+  where: string,
+  cmd: unknown,
+  options: unknown,
+  byDefault: StdioOption = null,
+): [Spawn, ProcessOptions] {
   if (typeof cmd !== "string") {
     throw new ValueError(`${where}: cmd must be a string, not ${describe(cmd)}`);
   }
-  const o = checkOptions(options, where);
+  const o = withDefaults(checkOptions(options, where), byDefault);
   const merged = o.stderr === STDOUT;
   return [{
     where,
@@ -1082,7 +1100,7 @@ export function subprocessExec<P extends BaseProtocol>(
 ): Coroutine<[SubprocessTransport, P]> {
   const where = "subprocessExec()";
   checkFactory(protocolFactory, where);
-  const [spec, o] = execSpec(where, rest, 2);
+  const [spec, o] = execSpec(where, rest, 2, PIPE);
   if (o.limit !== undefined) {
     throw new TypeError(`${where}: limit is an option of createSubprocessExec`);
   }
@@ -1098,7 +1116,7 @@ export function subprocessShell<P extends BaseProtocol>(
 ): Coroutine<[SubprocessTransport, P]> {
   const where = "subprocessShell()";
   checkFactory(protocolFactory, where);
-  const [spec, o] = shellSpec(where, cmd, options);
+  const [spec, o] = shellSpec(where, cmd, options, PIPE);
   if (o.limit !== undefined) {
     throw new TypeError(`${where}: limit is an option of createSubprocessShell`);
   }
