@@ -4,12 +4,26 @@
  * children take real time); the output is compared with the `.out` file
  * recorded from the CPython program beside them.
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 
 const DIR = new URL("../examples/subprocess/", import.meta.url);
 const dec = new TextDecoder();
 
-for (const name of ["three_commands", "timeout_kill", "slow_lines"]) {
+const NAMES = ["three_commands", "timeout_kill", "slow_lines"];
+
+Deno.test("examples/subprocess: every program comes in both forms with its .out and .py", () => {
+  const files = [...Deno.readDirSync(DIR)].map((e) => e.name).sort();
+  const expected = NAMES.flatMap((n) => [
+    `${n}.async.ts`,
+    `${n}.legacy.ts`,
+    `${n}.out`,
+    `${n}.py`,
+  ]).sort();
+  assertEquals(files, expected);
+  assert(files.length > 0);
+});
+
+for (const name of NAMES) {
   for (const form of ["async", "legacy"]) {
     Deno.test(`examples/subprocess/${name}.${form}.ts prints what CPython printed`, async () => {
       const out = await new Deno.Command(Deno.execPath(), {
