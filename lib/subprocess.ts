@@ -56,12 +56,49 @@ import {
 import { checkFactory, makeProtocol, type ProtocolFactory } from "./server.ts";
 import { DEFAULT_LIMIT, FlowControlMixin, StreamReader, StreamWriter } from "./streams.ts";
 
-/** Connect the stream to a new pipe (Python's `subprocess.PIPE`, -1). */
-export const PIPE = -1;
-/** `stderr` only: send the child's stderr into its stdout (Python's `subprocess.STDOUT`, -2). */
-export const STDOUT = -2;
-/** Connect the stream to `/dev/null` (Python's `subprocess.DEVNULL`, -3). */
-export const DEVNULL = -3;
+/**
+ * Connect the stream to a new pipe (Python's `subprocess.PIPE`, -1).
+ *
+ * @example
+ * ```ts
+ * import { createSubprocessExec, PIPE, run } from "@yieldfrom/asyncio";
+ * await run(async () => {
+ *   const proc = await createSubprocessExec("echo", "piped", { stdout: PIPE });
+ *   console.log(new TextDecoder().decode(await proc.stdout!.read())); // piped
+ *   await proc.wait();
+ * });
+ * ```
+ */
+export const PIPE: -1 = -1;
+/**
+ * `stderr` only: send the child's stderr into its stdout pipe (Python's
+ * `subprocess.STDOUT`, -2). Runs the child through `/bin/sh`, which
+ * redirects; see docs/subprocess.md.
+ *
+ * @example
+ * ```ts
+ * import { createSubprocessExec, PIPE, run, STDOUT } from "@yieldfrom/asyncio";
+ * await run(async () => {
+ *   const proc = await createSubprocessExec("sh", "-c", "echo err >&2", { stdout: PIPE, stderr: STDOUT });
+ *   const [out, err] = await proc.communicate();
+ *   console.log(new TextDecoder().decode(out!), err); // err\n null
+ * });
+ * ```
+ */
+export const STDOUT: -2 = -2;
+/**
+ * Connect the stream to `/dev/null` (Python's `subprocess.DEVNULL`, -3).
+ *
+ * @example
+ * ```ts
+ * import { createSubprocessExec, DEVNULL, run } from "@yieldfrom/asyncio";
+ * await run(async () => {
+ *   const proc = await createSubprocessExec("echo", "unseen", { stdout: DEVNULL });
+ *   console.log(await proc.wait()); // 0
+ * });
+ * ```
+ */
+export const DEVNULL: -3 = -3;
 
 /** What a child's stream is connected to: `PIPE`, `DEVNULL`, `STDOUT` (stderr only), or `null`/`undefined` (inherited). */
 export type StdioOption = typeof PIPE | typeof DEVNULL | typeof STDOUT | null | undefined;
@@ -90,7 +127,16 @@ const OPTION_KEYS = new Set(["stdin", "stdout", "stderr", "cwd", "env", "limit"]
 
 // --- signals -----------------------------------------------------------------------------
 
-/** Linux signal numbers by name (what Python's `signal` module has on Linux). */
+/**
+ * Linux signal numbers by name (what Python's `signal` module has on
+ * Linux); `sendSignal` and `addSignalHandler` take either.
+ *
+ * @example
+ * ```ts
+ * import { SIGNALS } from "@yieldfrom/asyncio";
+ * console.log(SIGNALS.SIGTERM); // 15
+ * ```
+ */
 export const SIGNALS: Readonly<Record<string, number>> = Object.freeze({
   SIGHUP: 1,
   SIGINT: 2,
@@ -635,7 +681,7 @@ export class SubprocessTransport extends BaseTransport {
   /** @internal */ _pid: number;
   /** @internal */ _returncode: number | null = null;
   /** @internal */ _exitWaiters: Future<number>[] | null = [];
-  /** @internal */ _pipes = new Map<number, PipeProto>();
+  /** @internal */ _pipes: Map<number, PipeProto> = new Map();
   /** @internal */ _finished = false;
   /** @internal */ _closed = false;
   /** @internal */ _exited = false;
