@@ -11,7 +11,7 @@
  *
  *   deno run --allow-run bench/subprocess_compare.ts [N=200] [SIZE=100] [ROUNDS=3]
  */
-import { coroutine, createSubprocessExec, PIPE, run } from "../mod.ts";
+import { coroutine, createSubprocessExec, PIPE, run, STDOUT } from "../mod.ts";
 
 const N = Number(Deno.args[0] ?? 200);
 const SIZE = Number(Deno.args[1] ?? 100) * 1024 * 1024;
@@ -39,6 +39,16 @@ async function spawnOursGen(): Promise<void> {
       if ((yield* p.wait()) !== 0) throw new Error("true failed");
     }
   }));
+}
+
+async function spawnOursMerged(): Promise<void> {
+  await run(async () => {
+    for (let i = 0; i < N; i++) {
+      const p = await createSubprocessExec("true", { stdout: PIPE, stderr: STDOUT });
+      await p.communicate();
+      if (p.returncode !== 0) throw new Error("true failed");
+    }
+  });
 }
 
 async function spawnDeno(): Promise<void> {
@@ -75,6 +85,7 @@ const cases: [string, () => Promise<void>][] = [
   [`spawn+wait true x${N}: Deno.Command spawn + status`, spawnDeno],
   [`spawn+wait true x${N}: createSubprocessExec + wait (await)`, spawnOurs],
   [`spawn+wait true x${N}: createSubprocessExec + wait (yield*)`, spawnOursGen],
+  [`spawn+communicate true x${N}: stdout PIPE, stderr STDOUT (sh)`, spawnOursMerged],
   [`cat ${SIZE / 1048576} MiB: Deno.Command output()`, catDeno],
   [`cat ${SIZE / 1048576} MiB: communicate()`, catOurs],
 ];
