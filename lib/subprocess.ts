@@ -32,7 +32,6 @@ import {
   OSError,
   PermissionError,
   ProcessLookupError,
-  RuntimeError,
   ValueError,
 } from "./errors.ts";
 import { describe, REPR, repr } from "./format_helpers.ts";
@@ -232,6 +231,9 @@ class PipeProto {
   }
 }
 
+/** CPython's LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
+const CONNLOST_WRITES_WARNING = 5;
+
 const PIPE_READ_DONE = (t: ReadPipeTransport): void => t._readDone();
 const PIPE_START = (t: ReadPipeTransport): void => t._startReading();
 const PIPE_LOST = (t: ReadPipeTransport | WritePipeTransport): void => t._callConnectionLost();
@@ -425,7 +427,10 @@ export class WritePipeTransport extends WriteTransport implements FlowControlled
   /** @internal Bytes not yet confirmed written. */ _size = 0;
   /** @internal */ _writing = false;
   /** @internal close() or writeEof(). */ _closing = false;
-  /** @internal */ _connLost = 0;
+  /** @internal The pipe is closed or closing for good (close done, or an error). */
+  _connLost = 0;
+  /** @internal Writes dropped after close or loss (CPython warns from the fifth). */
+  _dropped = 0;
   /** @internal */ _lostExc: Error | undefined = undefined;
   /** @internal */ _lost = false;
   /** @internal */ _protocolPaused = false;
@@ -455,15 +460,11 @@ export class WritePipeTransport extends WriteTransport implements FlowControlled
 
   /** @internal Queue bytes the transport may keep. */
   _write(bytes: Uint8Array): void {
-    if (this._closing) {
-      if (this._connLost === 0 && !this._lost) {
-        throw new RuntimeError("Cannot call write() after writeEof() or close()");
-      }
-    }
     if (bytes.length === 0) return;
-    if (this._connLost || this._lost) {
-      this._connLost++;
-      if (this._connLost >= 5) {
+    // CPython drops a write after close() or once the pipe is lost, and
+    // warns when it keeps happening.
+    if (this._connLost || this._closing) {
+      if (++this._dropped >= CONNLOST_WRITES_WARNING) {
         console.warn("pipe closed by peer or os.write(pipe, data) raised exception.");
       }
       return;

@@ -6,6 +6,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import {
   CancelledError,
+  ConnectionResetError,
   type Coro,
   coroutine,
   createSubprocessExec,
@@ -478,6 +479,21 @@ Deno.test("subprocess: the returned stdout is the child's bytes even when a read
     assertEquals(show(await p.stdout!.readuntil("\n")), "b'bb\\n'");
     assertEquals(show(await p.stdout!.read()), "b'ccc'");
     assertEquals(await p.wait(), 0);
+  });
+});
+
+Deno.test("subprocess: a write after stdin.close() is dropped; drain() then throws ConnectionResetError, as CPython", async () => {
+  // CPython 3.11: True b'a' 0 / ConnectionResetError Connection lost / closed
+  await run(async () => {
+    const p = await createSubprocessExec("cat", { stdin: PIPE, stdout: PIPE });
+    p.stdin!.write("a");
+    p.stdin!.close();
+    p.stdin!.write("b");
+    assertEquals(p.stdin!.isClosing(), true);
+    assertEquals(show(await p.stdout!.read()), "b'a'");
+    assertEquals(await p.wait(), 0);
+    await assertRejects(() => p.stdin!.drain(), ConnectionResetError, "Connection lost");
+    await p.stdin!.waitClosed();
   });
 });
 
