@@ -144,6 +144,30 @@ function* basicsGen(print: Trace["print"]): Coro<void> {
   }
 }
 
+// --- shell --------------------------------------------------------------------------
+
+const SHELL_CMDS = ["if", "echo $0; nope-cmd", "echo out; echo err >&2"];
+
+async function shellAsync(print: Trace["print"]): Promise<void> {
+  for (const cmd of SHELL_CMDS) {
+    const p = await createSubprocessShell(cmd, { stdout: PIPE, stderr: STDOUT });
+    print(`(${(await p.communicate()).map(b).join(", ")})`, p.returncode);
+  }
+  const [t] = await getRunningLoop().subprocessShell(() => new SubprocessProtocol(), "exit 5");
+  print([0, 1, 2].map((i) => t.getPipeTransport(i) !== null));
+  t.close();
+}
+
+function* shellGen(print: Trace["print"]): Coro<void> {
+  for (const cmd of SHELL_CMDS) {
+    const p = yield* createSubprocessShell(cmd, { stdout: PIPE, stderr: STDOUT });
+    print(`(${(yield* p.communicate()).map(b).join(", ")})`, p.returncode);
+  }
+  const [t] = yield* getRunningLoop().subprocessShell(() => new SubprocessProtocol(), "exit 5");
+  print([0, 1, 2].map((i) => t.getPipeTransport(i) !== null));
+  t.close();
+}
+
 // --- lines --------------------------------------------------------------------------
 
 const SLOW_LINES = "for i in 1 2 3; do echo line $i; sleep 0.02; done";
@@ -324,6 +348,7 @@ const SECTIONS: [
   (p: Trace["print"]) => Coro<void>,
 ][] = [
   ["basics", basicsAsync, basicsGen],
+  ["shell", shellAsync, shellGen],
   ["lines", linesAsync, linesGen],
   ["cancel_wait", cancelWaitAsync, cancelWaitGen],
   ["protocol", protocolAsync, protocolGen],
@@ -435,7 +460,7 @@ Deno.test("subprocess: stdin StreamWriter with drain() and writeEof(); stdout re
   });
 });
 
-Deno.test("subprocess: writing to a child that exited ends in BrokenPipeError at drain(); communicate() ignores it", async () => {
+Deno.test("subprocess: communicate(input) to a child that exits without reading succeeds (the broken pipe is ignored, as in Python)", async () => {
   await run(async () => {
     const p = await createSubprocessExec("true", { stdin: PIPE });
     const big = new Uint8Array(1024 * 1024);
@@ -470,7 +495,7 @@ Deno.test("subprocess: run() leaves no zombie and kills a child still running wh
   assertEquals(alive.success, false);
 });
 
-Deno.test("subprocess: the returned stdout is the child's bytes even when a read is split across chunks of the loop", async () => {
+Deno.test("subprocess: readline, readuntil and read on stdout across chunks that arrive apart", async () => {
   await run(async () => {
     const p = await createSubprocessShell("printf 'a\\nbb\\n'; sleep 0.05; printf 'ccc'", {
       stdout: PIPE,

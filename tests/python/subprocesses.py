@@ -125,8 +125,20 @@ async def errors():
     print(loop.remove_signal_handler(signal.SIGUSR1), loop.remove_signal_handler(signal.SIGUSR1))
 
 
+async def shell():
+    print("== shell")
+    for cmd in ["if", "echo $0; nope-cmd", "echo out; echo err >&2"]:
+        p = await asyncio.create_subprocess_shell(cmd, stdout=PIPE, stderr=STDOUT)
+        print(await p.communicate(), p.returncode)
+    loop = asyncio.get_running_loop()
+    t, _ = await loop.subprocess_shell(asyncio.SubprocessProtocol, "exit 5")
+    print([t.get_pipe_transport(i) is not None for i in range(3)])
+    t.close()
+
+
 async def main():
     await basics()
+    await shell()
     await lines()
     await cancel_wait()
     await protocol()
