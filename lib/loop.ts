@@ -1148,7 +1148,8 @@ export class EventLoop implements AbstractEventLoop {
   /**
    * Start `program` with `args` and run a `SubprocessProtocol` on it
    * (Python's `loop.subprocess_exec`). A trailing plain object is the
-   * options (`stdin`, `stdout`, `stderr`, `cwd`, `env`).
+   * options (`stdin`, `stdout`, `stderr`, `cwd`, `env`); the three streams
+   * are pipes unless told otherwise, as in CPython. See docs/subprocess.md.
    *
    * @param protocolFactory Makes the protocol.
    * @param programArgsAndOptions The program, its arguments, then the options.
@@ -1172,7 +1173,7 @@ export class EventLoop implements AbstractEventLoop {
 
   /**
    * Run `cmd` through `/bin/sh -c` with a `SubprocessProtocol` (Python's
-   * `loop.subprocess_shell`).
+   * `loop.subprocess_shell`); the three streams are pipes unless told otherwise.
    *
    * @param protocolFactory Makes the protocol.
    * @param cmd The command line.
