@@ -199,7 +199,7 @@ async function cancelWaitAsync(print: Trace["print"]): Promise<void> {
   }
   p.kill();
   print(await p.wait());
-  p = await createSubprocessExec("sh", "-c", "sleep 0.2; echo late", { stdout: PIPE });
+  p = await createSubprocessExec("sh", "-c", "sleep 1; echo late", { stdout: PIPE });
   const t = ensureFuture(p.communicate());
   await sleep(0.05);
   t.cancel();
@@ -220,7 +220,7 @@ function* cancelWaitGen(print: Trace["print"]): Coro<void> {
   }
   p.kill();
   print(yield* p.wait());
-  p = yield* createSubprocessExec("sh", "-c", "sleep 0.2; echo late", { stdout: PIPE });
+  p = yield* createSubprocessExec("sh", "-c", "sleep 1; echo late", { stdout: PIPE });
   const t = ensureFuture(p.communicate());
   yield* sleep(0.05);
   t.cancel();

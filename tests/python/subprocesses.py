@@ -61,7 +61,7 @@ async def cancel_wait():
         print("timed out", p.returncode)
     p.kill()
     print(await p.wait())
-    p = await asyncio.create_subprocess_exec("sh", "-c", "sleep 0.2; echo late", stdout=PIPE)
+    p = await asyncio.create_subprocess_exec("sh", "-c", "sleep 1; echo late", stdout=PIPE)
     t = asyncio.ensure_future(p.communicate())
     await asyncio.sleep(0.05)
     t.cancel()
