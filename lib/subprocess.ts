@@ -265,6 +265,7 @@ export class ReadPipeTransport extends ReadTransport {
   /** @internal */ _result: ReadableStreamReadResult<Uint8Array> | null = null;
   /** @internal */ _error: unknown = undefined;
   /** @internal */ _lost = false;
+  /** @internal The error connectionLost gets. */ _lostExc: Error | undefined = undefined;
   /** @internal */ _onRead: (r: ReadableStreamReadResult<Uint8Array>) => void;
   /** @internal */ _onError: (e: unknown) => void;
 
@@ -383,7 +384,7 @@ export class ReadPipeTransport extends ReadTransport {
   _forceClose(exc: Error | undefined): void {
     this._closing = true;
     this._reader.cancel().catch(() => {});
-    this._error = exc;
+    this._lostExc = exc;
     this._loop._schedule(PIPE_LOST, this);
   }
 
@@ -391,8 +392,8 @@ export class ReadPipeTransport extends ReadTransport {
   _callConnectionLost(): void {
     if (this._lost) return;
     this._lost = true;
-    const exc = this._error as Error | undefined;
-    this._error = undefined;
+    const exc = this._lostExc;
+    this._lostExc = undefined;
     if (!this._eof) this._reader.cancel().catch(() => {});
     this._protocol.connectionLost(exc);
   }
@@ -913,8 +914,9 @@ export class SubprocessTransport extends BaseTransport {
 }
 
 const waitCoro = coroutine(function* wait(t: SubprocessTransport): Coro<number> {
-  if (t._returncode !== null && t._exitWaiters === null) return t._returncode;
-  if (t._exitWaiters === null) return t._returncode!;
+  // CPython: once the exit is known, at once; a waiter from before waits for
+  // the pipes to close too (connection_lost).
+  if (t._returncode !== null || t._exitWaiters === null) return t._returncode!;
   const waiter = t._loop.createFuture<number>();
   t._exitWaiters.push(waiter);
   return yield* waiter;

@@ -522,6 +522,22 @@ Deno.test("subprocess: a write after stdin.close() is dropped; drain() then thro
   });
 });
 
+Deno.test("subprocess: a wait() begun before the exit also waits for the pipes; one begun after returns at once (CPython)", async () => {
+  // The shell exits at once; the background sleep keeps stdout open for a second.
+  // CPython 3.11: exited 0 False / late wait 0 / early still waiting True / b'started\n' 0
+  await run(async () => {
+    const p = await createSubprocessExec("sh", "-c", "sleep 1 & echo started", { stdout: PIPE });
+    const early = ensureFuture(p.wait());
+    while (p.returncode === null) await sleep(0.01);
+    assertEquals([p.returncode, early.done()], [0, false]);
+    assertEquals(await waitFor(p.wait(), 0.5), 0);
+    await sleep(0.1);
+    assertEquals(early.done(), false);
+    assertEquals(show(await p.stdout!.read()), "b'started\\n'");
+    assertEquals(await early, 0);
+  });
+});
+
 // --- bad input ----------------------------------------------------------------------
 
 Deno.test("subprocess: bad input is refused with errors that name the problem", async () => {
