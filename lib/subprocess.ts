@@ -402,6 +402,10 @@ export class ReadPipeTransport extends ReadTransport {
   [REPR](): string {
     return `<ReadPipeTransport fd=${this._protocol.fd}${this._closing ? " closed" : ""}>`;
   }
+  /** @internal */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this[REPR]();
+  }
 }
 
 /**
@@ -616,6 +620,10 @@ export class WritePipeTransport extends WriteTransport implements FlowControlled
   /** The repr. */
   [REPR](): string {
     return `<WritePipeTransport fd=0${this._closing ? " closing" : ""} bufsize=${this._size}>`;
+  }
+  /** @internal */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this[REPR]();
   }
 }
 
@@ -909,6 +917,10 @@ export class SubprocessTransport extends BaseTransport {
 
   /** The repr. */
   override toString(): string {
+    return this[REPR]();
+  }
+  /** @internal */
+  [Symbol.for("Deno.customInspect")](): string {
     return this[REPR]();
   }
 }
@@ -1413,6 +1425,10 @@ export class Process {
 
   /** The repr. */
   toString(): string {
+    return this[REPR]();
+  }
+  /** @internal */
+  [Symbol.for("Deno.customInspect")](): string {
     return this[REPR]();
   }
 }

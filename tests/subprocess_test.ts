@@ -446,6 +446,8 @@ Deno.test("subprocess: a generator task cancelled in wait() leaves the child run
 Deno.test("subprocess: stdin StreamWriter with drain() and writeEof(); stdout read with readexactly()", async () => {
   await run(async () => {
     const p = await createSubprocessExec("cat", { stdin: PIPE, stdout: PIPE });
+    assertEquals(Deno.inspect(p), `<Process ${p.pid}>`); // Python's repr
+    assertEquals(String(p._transport), `<SubprocessTransport pid=${p.pid} running>`);
     const chunk = new Uint8Array(100_000).fill(120);
     for (let i = 0; i < 10; i++) {
       p.stdin!.write(chunk);
