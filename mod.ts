@@ -180,6 +180,22 @@ export {
   type WriteBufferLimits,
   WriteTransport,
 } from "./lib/transports.ts";
+export {
+  createSubprocessExec,
+  createSubprocessShell,
+  DEVNULL,
+  PIPE,
+  Process,
+  type ProcessOptions,
+  ReadPipeTransport,
+  SIGNALS,
+  type StdioOption,
+  STDOUT,
+  type SubprocessOptions,
+  SubprocessStreamProtocol,
+  SubprocessTransport,
+  WritePipeTransport,
+} from "./lib/subprocess.ts";
 export { type DatagramEndpointOptions, type UdpAddress, UdpTransport } from "./lib/datagram.ts";
 export { type StartTlsOptions, type TlsOptions } from "./lib/tls.ts";
 export {
@@ -193,5 +209,6 @@ export {
   GaiError,
   OSError,
   PermissionError,
+  ProcessLookupError,
   SSLError,
 } from "./lib/errors.ts";

@@ -481,6 +481,7 @@ KeyboardInterrupt.prototype.name = "KeyboardInterrupt";
 const ERRNO: Record<string, [number, string]> = {
   EPERM: [1, "Operation not permitted"],
   ENOENT: [2, "No such file or directory"],
+  ESRCH: [3, "No such process"],
   EINTR: [4, "Interrupted system call"],
   EBADF: [9, "Bad file descriptor"],
   EAGAIN: [11, "Resource temporarily unavailable"],
@@ -683,6 +684,19 @@ export class PermissionError extends OSError {}
 PermissionError.prototype.name = "PermissionError";
 
 /**
+ * No such process (errno 3, `ESRCH`): signalling a process that has exited
+ * and was reaped.
+ *
+ * @example
+ * ```ts
+ * import { OSError, ProcessLookupError } from "@yieldfrom/asyncio";
+ * console.log(new ProcessLookupError() instanceof OSError); // true
+ * ```
+ */
+export class ProcessLookupError extends OSError {}
+ProcessLookupError.prototype.name = "ProcessLookupError";
+
+/**
  * A host name could not be resolved (Python's `socket.gaierror`; `errno`
  * is the negative `EAI_*` number, -2 for an unknown name).
  *
@@ -721,6 +735,8 @@ function osErrorClass(errno: number): typeof OSError {
       return BrokenPipeError;
     case 2:
       return FileNotFoundError;
+    case 3:
+      return ProcessLookupError;
     case 17:
       return FileExistsError;
     case 1:

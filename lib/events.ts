@@ -35,6 +35,7 @@ import type {
 } from "./server.ts";
 import type { DatagramEndpointOptions, UdpTransport } from "./datagram.ts";
 import type { StartTlsOptions, TlsOptions } from "./tls.ts";
+import type { SubprocessOptions, SubprocessTransport } from "./subprocess.ts";
 
 /** Options of `newEventLoop()`, `run()` and `Runner`. */
 export interface EventLoopOptions {
@@ -179,9 +180,9 @@ export interface AbstractEventLoop {
   /** Shut the default executor down and wait for it. */
   shutdownDefaultExecutor(): Coroutine<void>;
   /** Call `callback(...args)` on the loop when the process receives `sig`. */
-  addSignalHandler(sig: Deno.Signal, callback: Callback, ...args: unknown[]): void;
+  addSignalHandler(sig: Deno.Signal | number, callback: Callback, ...args: unknown[]): void;
   /** Remove the handler of `sig`. */
-  removeSignalHandler(sig: Deno.Signal): boolean;
+  removeSignalHandler(sig: Deno.Signal | number): boolean;
   /** Connect over TCP (or TLS) and run a protocol on the connection. */
   createConnection<P extends BaseProtocol>(
     protocolFactory: ProtocolFactory<P>,
@@ -219,6 +220,17 @@ export interface AbstractEventLoop {
     ssl: boolean | TlsOptions,
     options?: StartTlsOptions,
   ): Coroutine<SocketTransport>;
+  /** Start a program and run a `SubprocessProtocol` on it. */
+  subprocessExec<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    ...programArgsAndOptions: (string | SubprocessOptions)[]
+  ): Coroutine<[SubprocessTransport, P]>;
+  /** Run a shell command line and a `SubprocessProtocol` on it. */
+  subprocessShell<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    cmd: string,
+    options?: SubprocessOptions,
+  ): Coroutine<[SubprocessTransport, P]>;
 
   // --- the runtime's internal contract -----------------------------------
 

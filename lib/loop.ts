@@ -82,6 +82,14 @@ import {
   type UdpTransport,
 } from "./datagram.ts";
 import { startTls, type StartTlsOptions, type TlsOptions } from "./tls.ts";
+import {
+  _closeSubprocesses,
+  resolveSignal,
+  subprocessExec,
+  type SubprocessOptions,
+  subprocessShell,
+  type SubprocessTransport,
+} from "./subprocess.ts";
 
 export type { EventLoopOptions, ExceptionContext, ExceptionHandler, Executor };
 
@@ -690,6 +698,7 @@ export class EventLoop implements AbstractEventLoop {
     for (const sig of [...this._signalHandlers.keys()]) {
       this.removeSignalHandler(sig as Deno.Signal);
     }
+    _closeSubprocesses(this);
     this._host.close();
   }
 
@@ -979,48 +988,55 @@ export class EventLoop implements AbstractEventLoop {
   // --- signals ---------------------------------------------------------------
 
   /**
-   * Call `callback(...args)` on the loop when the process receives `sig`.
+   * Call `callback(...args)` as a loop callback when the process receives
+   * `sig` (Python's `loop.add_signal_handler`): one handler per signal, a
+   * new one replaces the old.
    *
-   * @param sig A signal name such as `"SIGINT"`.
+   * @param sig A signal name such as `"SIGINT"`, or its (Linux) number.
    * @param callback The function to call.
    * @param args Its arguments.
+   * @throws {RuntimeError} `sig 9 cannot be caught` for SIGKILL and SIGSTOP, as Python.
+   * @throws {ValueError} For an unknown signal.
    */
-  addSignalHandler(sig: Deno.Signal, callback: Callback, ...args: unknown[]): void {
+  addSignalHandler(sig: Deno.Signal | number, callback: Callback, ...args: unknown[]): void {
+    const [name, num] = resolveSignal(sig, "addSignalHandler()");
     this._checkClosed();
     if (typeof callback !== "function") {
       throw new TypeError(
         `addSignalHandler(): the callback must be a function, got ${describe(callback)}`,
       );
     }
+    if (name === "SIGKILL" || name === "SIGSTOP") {
+      throw new RuntimeError(`sig ${num} cannot be caught`);
+    }
     const deno = (globalThis as { Deno?: typeof Deno }).Deno;
     if (deno?.addSignalListener === undefined) {
       throw new RuntimeError("addSignalHandler(): signals need the Deno runtime's main thread");
     }
-    this.removeSignalHandler(sig);
+    this.removeSignalHandler(name);
     const listener = (): void => {
       if (!this._closed) this.callSoon(callback, ...args);
     };
     try {
-      deno.addSignalListener(sig, listener);
+      deno.addSignalListener(name, listener);
     } catch (e) {
-      throw new ValueError(
-        `addSignalHandler(): cannot handle ${String(sig)}: ${(e as Error).message}`,
-      );
+      throw new RuntimeError(`sig ${num} cannot be caught: ${(e as Error).message}`);
     }
-    this._signalHandlers.set(sig, listener);
+    this._signalHandlers.set(name, listener);
   }
 
   /**
    * Remove the handler of `sig`.
    *
-   * @param sig A signal name.
+   * @param sig A signal name, or its number.
    * @returns Whether a handler was removed.
    */
-  removeSignalHandler(sig: Deno.Signal): boolean {
-    const listener = this._signalHandlers.get(sig);
+  removeSignalHandler(sig: Deno.Signal | number): boolean {
+    const [name] = resolveSignal(sig, "removeSignalHandler()");
+    const listener = this._signalHandlers.get(name);
     if (listener === undefined) return false;
-    this._signalHandlers.delete(sig);
-    Deno.removeSignalListener(sig, listener);
+    this._signalHandlers.delete(name);
+    Deno.removeSignalListener(name, listener);
     return true;
   }
 
@@ -1183,6 +1199,51 @@ export class EventLoop implements AbstractEventLoop {
     options?: StartTlsOptions,
   ): Coroutine<SocketTransport> {
     return startTls(this, transport, protocol, ssl, options);
+  }
+
+  // --- subprocesses (see subprocess.ts) ---
+
+  /**
+   * Start `program` with `args` and run a `SubprocessProtocol` on it
+   * (Python's `loop.subprocess_exec`). A trailing plain object is the
+   * options (`stdin`, `stdout`, `stderr`, `cwd`, `env`); the three streams
+   * are pipes unless told otherwise, as in CPython. See docs/subprocess.md.
+   *
+   * @param protocolFactory Makes the protocol.
+   * @param programArgsAndOptions The program, its arguments, then the options.
+   * @returns A coroutine of `[transport, protocol]`.
+   *
+   * @example
+   * ```ts
+   * import { getRunningLoop, run, SubprocessProtocol } from "@yieldfrom/asyncio";
+   * await run(async () => {
+   *   const [t] = await getRunningLoop().subprocessExec(() => new SubprocessProtocol(), "true");
+   *   console.log(await t._wait()); // 0
+   * });
+   * ```
+   */
+  subprocessExec<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    ...programArgsAndOptions: (string | SubprocessOptions)[]
+  ): Coroutine<[SubprocessTransport, P]> {
+    return subprocessExec(this, protocolFactory, ...programArgsAndOptions);
+  }
+
+  /**
+   * Run `cmd` through `/bin/sh -c` with a `SubprocessProtocol` (Python's
+   * `loop.subprocess_shell`); the three streams are pipes unless told otherwise.
+   *
+   * @param protocolFactory Makes the protocol.
+   * @param cmd The command line.
+   * @param options `stdin`, `stdout`, `stderr`, `cwd`, `env`.
+   * @returns A coroutine of `[transport, protocol]`.
+   */
+  subprocessShell<P extends BaseProtocol>(
+    protocolFactory: ProtocolFactory<P>,
+    cmd: string,
+    options?: SubprocessOptions,
+  ): Coroutine<[SubprocessTransport, P]> {
+    return subprocessShell(this, protocolFactory, cmd, options);
   }
 }
 

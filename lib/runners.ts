@@ -146,6 +146,10 @@ export class Runner {
   async _runMain<T>(loop: AbstractEventLoop, task: Task<T>): Promise<T> {
     let interrupts = 0;
     const onSigint = (): void => {
+      // A SIGINT handler of the loop's own replaces this one, as Python's
+      // loop.add_signal_handler replaces the Runner's signal.signal handler.
+      const own = (loop as { _signalHandlers?: Map<string, unknown> })._signalHandlers;
+      if (own !== undefined && own.has("SIGINT")) return;
       interrupts++;
       if (interrupts === 1 && !task.done()) {
         task.cancel();

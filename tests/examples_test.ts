@@ -9,11 +9,15 @@
  * time; they are checked by tests/examples_seed002_test.ts. The network
  * programs (seed 001's TCP echo server and client, seed 004's Redis client)
  * need a peer and --allow-net: tests/examples_network_test.ts runs them.
+ * The subprocess programs need --allow-run and real time:
+ * tests/examples_subprocess_test.ts runs them.
  */
 import { assert, assertEquals } from "@std/assert";
 
 const root = new URL("../examples/", import.meta.url);
 const REAL_TIME = /thread|executor|count_down|tcp_echo|redis/;
+/** Run with --allow-run by tests/examples_subprocess_test.ts. */
+const OWN_TEST_DIRS = new Set(["subprocess"]);
 
 /**
  * A Task repr names the file it was defined in (the seed's path is the
@@ -37,6 +41,7 @@ function collect(): Example[] {
   for (
     const dir of [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name).sort()
   ) {
+    if (OWN_TEST_DIRS.has(dir)) continue;
     const names = [...Deno.readDirSync(new URL(`${dir}/`, root))].map((e) => e.name).sort();
     for (const out of names.filter((n) => n.endsWith(".out") && !REAL_TIME.test(n))) {
       const base = out.slice(0, -4);
@@ -91,6 +96,7 @@ Deno.test("every asyncio example comes in both forms, and every example has its 
     }
   }
   for (const dir of [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name)) {
+    if (OWN_TEST_DIRS.has(dir)) continue;
     for (const n of [...Deno.readDirSync(new URL(`${dir}/`, root))].map((e) => e.name)) {
       if (!n.endsWith(".ts") || REAL_TIME.test(n)) continue;
       const base = n.replace(/(\.async|\.legacy)?\.ts$/, "");
