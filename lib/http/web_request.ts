@@ -14,6 +14,7 @@ import { type Coro, type Coroutine, coroutine, wrap } from "../coroutines.ts";
 import { StreamReader } from "../streams.ts";
 import { ioEnd, ioStart } from "../transports.ts";
 import type { Application } from "./web_app.ts";
+import { HTTPRequestEntityTooLarge } from "./web_exceptions.ts";
 import type { StreamResponse } from "./web_response.ts";
 import type { ResourceRoute } from "./web_urldispatcher.ts";
 
@@ -301,14 +302,24 @@ class BodyPump {
   }
 }
 
+function tooLarge(max: number, actual: number): HTTPRequestEntityTooLarge {
+  return new HTTPRequestEntityTooLarge({
+    text: `Maximum request body size ${max} exceeded, actual body size ${actual}`,
+  });
+}
+
 const readCoro = coroutine(function* (r: Request): Coro<Uint8Array> {
   if (r._bytes !== null) return r._bytes;
+  const max = r.app?.clientMaxSize ?? Infinity;
+  const declared = r.contentLength;
+  if (declared !== null && declared > max) throw tooLarge(max, declared);
   let bytes: Uint8Array;
   if (r._content !== null) bytes = yield* r._content.read();
   else if (r._host.body === null) bytes = new Uint8Array(0);
   else if (r._host.bodyUsed) {
     throw new RuntimeError("the request body was already read through hostRequest");
   } else bytes = new Uint8Array(yield* wrap(r._host.arrayBuffer(), { loop: r._loop }));
+  if (bytes.length > max) throw tooLarge(max, bytes.length);
   return r._bytes = bytes;
 });
 

@@ -537,11 +537,16 @@ export function runApp(
     const runner = new AppRunner(a, { shutdownTimeout });
     const loop = getRunningLoop();
     const me = currentTask()!;
+    // SIGTERM ends the server as Ctrl-C does (a Deno listener, not a loop
+    // signal handler: the loop then sleeps without a keep-alive timer).
+    const onTerm = (): void => {
+      byTerm = true;
+      if (!loop.isClosed()) loop._schedule((t: Task<unknown>) => t.cancel(), me);
+    };
+    let termListening = false;
     try {
-      loop.addSignalHandler("SIGTERM", () => {
-        byTerm = true;
-        me.cancel();
-      });
+      Deno.addSignalListener("SIGTERM", onTerm);
+      termListening = true;
     } catch {
       // no signals here (a worker): Ctrl-C handling by run() remains
     }
@@ -555,11 +560,7 @@ export function runApp(
       options.onStarted?.(site);
       yield* loop.createFuture<void>();
     } finally {
-      try {
-        loop.removeSignalHandler("SIGTERM");
-      } catch {
-        // not added
-      }
+      if (termListening) Deno.removeSignalListener("SIGTERM", onTerm);
       yield* runner.cleanup();
     }
   };
