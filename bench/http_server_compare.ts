@@ -1,0 +1,181 @@
+/**
+ * W9: seed 001's aiohttp server (`GET /{id}` answers the id) under wrk, on
+ * three servers in the same run: @yieldfrom/asyncio/http, aiohttp on
+ * Debian's python3.11, and a plain Deno.serve handler (the ceiling).
+ * Rounds are interleaved (plain, ours, aiohttp, plain, ...) and the median
+ * of each server's rounds is reported, with the p99 latency wrk measured.
+ *
+ * Run:
+ *   deno run --allow-run --allow-net=127.0.0.1 --allow-read bench/http_server_compare.ts \
+ *     [--duration 10] [--connections 50] [--rounds 3] [--threads 1]
+ *
+ * wrk is /usr/bin/wrk; when it is missing the script tries `apt-get install -y wrk`
+ * and, when that cannot be done, says so and exits without measuring.
+ *
+ * @module
+ */
+import { parseArgs } from "@std/cli/parse-args";
+
+const args = parseArgs(Deno.args, {
+  string: ["duration", "connections", "rounds", "threads"],
+  default: { duration: "10", connections: "50", rounds: "3", threads: "1" },
+});
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const ROUNDS = Number(args.rounds);
+const THREADS = Number(args.threads);
+const PYTHON = "/usr/bin/python3.11";
+const HERE = new URL("./_http/", import.meta.url);
+
+async function has(cmd: string, ...a: string[]): Promise<boolean> {
+  try {
+    return (await new Deno.Command(cmd, { args: a, stdout: "null", stderr: "null" }).output())
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureWrk(): Promise<string | null> {
+  if (await has("sh", "-c", "command -v wrk")) return "wrk";
+  console.log("wrk is missing: trying apt-get install -y wrk");
+  if (await has("apt-get", "install", "-y", "wrk") && await has("sh", "-c", "command -v wrk")) {
+    return "wrk";
+  }
+  return null;
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+async function waitUp(port: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/555`);
+      await r.body?.cancel();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`server on ${port} did not come up`);
+}
+
+interface Server {
+  name: string;
+  cmd: string;
+  args: (port: number) => string[];
+}
+
+const SERVERS: Server[] = [
+  {
+    name: "plain Deno.serve",
+    cmd: Deno.execPath(),
+    args: (p) => ["run", "--allow-net", new URL("plain.ts", HERE).pathname, String(p)],
+  },
+  {
+    name: "@yieldfrom/asyncio/http",
+    cmd: Deno.execPath(),
+    args: (p) => ["run", "--allow-net", new URL("ours.ts", HERE).pathname, String(p)],
+  },
+  {
+    name: "aiohttp (python3.11)",
+    cmd: PYTHON,
+    args: (p) => [new URL("aiohttp_server.py", HERE).pathname, String(p)],
+  },
+];
+
+interface Result {
+  rps: number;
+  p99ms: number;
+  errors: string;
+}
+
+function toMs(s: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(s.trim());
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
+}
+
+async function measure(wrk: string, s: Server): Promise<Result> {
+  const port = freePort();
+  const child = new Deno.Command(s.cmd, { args: s.args(port), stdout: "null", stderr: "piped" })
+    .spawn();
+  try {
+    await waitUp(port);
+    const url = `http://127.0.0.1:${port}/555`;
+    // Warm-up (JIT, connection setup), then the measured run.
+    await new Deno.Command(wrk, { args: ["-t1", "-c10", "-d1s", url], stdout: "null" }).output();
+    const out = await new Deno.Command(wrk, {
+      args: [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION}s`, "--latency", url],
+      stdout: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
+    const p99 = toMs(/\s99%\s+(\S+)/.exec(text)?.[1] ?? "");
+    const errors = [/Socket errors:.*/.exec(text)?.[0], /Non-2xx.*/.exec(text)?.[0]]
+      .filter(Boolean).join("; ");
+    return { rps, p99ms: p99, errors };
+  } finally {
+    child.kill("SIGINT");
+    await child.status;
+    await child.stderr.cancel();
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+if (import.meta.main) {
+  const wrk = await ensureWrk();
+  if (wrk === null) {
+    console.log("W9 skipped: wrk is not installed and could not be installed here.");
+    Deno.exit(0);
+  }
+  const servers = (await has(PYTHON, "-c", "import aiohttp"))
+    ? SERVERS
+    : (console.log(`note: ${PYTHON} with aiohttp is missing; aiohttp is not measured`),
+      SERVERS.slice(0, 2));
+  const results = new Map<string, Result[]>(servers.map((s) => [s.name, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const s of servers) {
+      const r = await measure(wrk, s);
+      results.get(s.name)!.push(r);
+      console.log(
+        `round ${round} ${s.name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99ms.toFixed(2)} ms${
+          r.errors ? ` (${r.errors})` : ""
+        }`,
+      );
+    }
+  }
+  const rps = (n: string) => median(results.get(n)!.map((r) => r.rps));
+  const p99 = (n: string) => median(results.get(n)!.map((r) => r.p99ms));
+  const plain = rps(servers[0].name);
+  const ours = rps(servers[1].name);
+  console.log(
+    `\nW9: wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s, median of ${ROUNDS} interleaved rounds, ${navigator.hardwareConcurrency} CPUs\n`,
+  );
+  console.log("| server | requests/s | p99 latency | vs plain Deno.serve |");
+  console.log("|---|---:|---:|---:|");
+  for (const s of servers) {
+    console.log(
+      `| ${s.name} | ${rps(s.name).toFixed(0)} | ${p99(s.name).toFixed(2)} ms | ${
+        (100 * rps(s.name) / plain).toFixed(0)
+      }% |`,
+    );
+  }
+  if (servers.length === 3) {
+    const aio = rps(servers[2].name);
+    console.log(
+      `\nours / plain Deno.serve = ${(100 * ours / plain).toFixed(0)}% (target >= 85%); ` +
+        `ours / aiohttp = ${(ours / aio).toFixed(2)}x (target >= 3x)`,
+    );
+  }
+}
