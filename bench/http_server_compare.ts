@@ -78,9 +78,14 @@ const SERVERS: Server[] = [
     args: (p) => ["run", "--allow-net", new URL("plain.ts", HERE).pathname, String(p)],
   },
   {
-    name: "@yieldfrom/asyncio/http",
+    name: "@yieldfrom/asyncio/http, async handlers",
     cmd: Deno.execPath(),
     args: (p) => ["run", "--allow-net", new URL("ours.ts", HERE).pathname, String(p)],
+  },
+  {
+    name: "@yieldfrom/asyncio/http, generator handlers",
+    cmd: Deno.execPath(),
+    args: (p) => ["run", "--allow-net", new URL("ours_legacy.ts", HERE).pathname, String(p)],
   },
   {
     name: "aiohttp (python3.11)",
@@ -142,7 +147,7 @@ if (import.meta.main) {
   const servers = (await has(PYTHON, "-c", "import aiohttp"))
     ? SERVERS
     : (console.log(`note: ${PYTHON} with aiohttp is missing; aiohttp is not measured`),
-      SERVERS.slice(0, 2));
+      SERVERS.slice(0, 3));
   const results = new Map<string, Result[]>(servers.map((s) => [s.name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const s of servers) {
@@ -171,11 +176,16 @@ if (import.meta.main) {
       }% |`,
     );
   }
-  if (servers.length === 3) {
-    const aio = rps(servers[2].name);
+  const legacy = rps(servers[2].name);
+  if (servers.length === 4) {
+    const aio = rps(servers[3].name);
     console.log(
-      `\nours / plain Deno.serve = ${(100 * ours / plain).toFixed(0)}% (target >= 85%); ` +
-        `ours / aiohttp = ${(ours / aio).toFixed(2)}x (target >= 3x)`,
+      `\nasync handlers: ${
+        (100 * ours / plain).toFixed(0)
+      }% of plain Deno.serve (target >= 85%), ` +
+        `${(ours / aio).toFixed(2)}x aiohttp (target >= 3x)\n` +
+        `generator handlers: ${(100 * legacy / plain).toFixed(0)}% of plain Deno.serve, ` +
+        `${(legacy / aio).toFixed(2)}x aiohttp`,
     );
   }
 }

@@ -14,6 +14,7 @@ import { StreamResponse } from "./web_response.ts";
 import {
   type Handler,
   type HandlerResult,
+  type Resolved,
   type ResourceRoute,
   type RouteDef,
   UrlDispatcher,
@@ -226,15 +227,10 @@ export function* handleRequest(app: Application, request: Request): Coro<Handler
     if (r.route === null && mws.length === 0) return r.error!;
     request.matchInfo = r.matchInfo;
     request.matchRoute = r.route;
-    let h = (r.route !== null ? r.route._call : raising(r.error!)) as (
-      req: Request,
-    ) => Coroutine<HandlerResult>;
-    for (let i = mws.length - 1; i >= 0; i--) {
-      const mw = mws[i];
-      const next = h;
-      h = (req: Request) => mw(req, next) as unknown as Coroutine<HandlerResult>;
+    if (mws.length === 0) resp = yield* r.route!._direct(request);
+    else {
+      resp = yield* withMiddlewares(mws, r, request);
     }
-    resp = yield* h(request);
   } catch (e) {
     if (e instanceof HTTPException) return e;
     if (e instanceof CancelledError) throw e;
@@ -246,6 +242,22 @@ export function* handleRequest(app: Application, request: Request): Coro<Handler
     request,
     new RuntimeError(`${WEB_HANDLER_RESULT}, got ${describe(resp)}`),
   );
+}
+
+function* withMiddlewares(
+  mws: Application["_mw"],
+  r: Resolved,
+  request: Request,
+): Coro<unknown> {
+  let h = (r.route !== null ? r.route._call : raising(r.error!)) as (
+    req: Request,
+  ) => Coroutine<HandlerResult>;
+  for (let i = mws.length - 1; i >= 0; i--) {
+    const mw = mws[i];
+    const next = h;
+    h = (req: Request) => mw(req, next) as unknown as Coroutine<HandlerResult>;
+  }
+  return yield* h(request);
 }
 
 export type { Handler, HandlerResult };

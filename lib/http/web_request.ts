@@ -61,7 +61,10 @@ export class Request {
   matchRoute: ResourceRoute | null = null;
   /** The application handling the request (`null` outside one). */
   app: Application | null;
-  /** @internal The client's address. */ _remote: string | null;
+  /** @internal The client's address, or the Deno info to read it from. */ _remote:
+    | string
+    | null
+    | Deno.ServeHandlerInfo;
   /** @internal */ _query: URLSearchParams | null = null;
   /** @internal */ _url: URL | null = null;
   /** @internal */ _bytes: Uint8Array | null = null;
@@ -80,7 +83,11 @@ export class Request {
    */
   constructor(
     request: globalThis.Request,
-    options: { app?: Application | null; remote?: string | null; loop?: AbstractEventLoop } = {},
+    options: {
+      app?: Application | null;
+      remote?: string | null | Deno.ServeHandlerInfo;
+      loop?: AbstractEventLoop;
+    } = {},
   ) {
     if (!(request instanceof globalThis.Request)) {
       throw new TypeError(
@@ -142,7 +149,9 @@ export class Request {
 
   /** The client's IP address, or `null` when unknown. */
   get remote(): string | null {
-    return this._remote;
+    const r = this._remote;
+    if (r === null || typeof r === "string") return r;
+    return this._remote = (r.remoteAddr as Deno.NetAddr).hostname ?? null;
   }
 
   /** The Content-Type without parameters (`application/octet-stream` when absent). */

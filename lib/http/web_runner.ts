@@ -69,8 +69,7 @@ const GONE = () => new globalThis.Response(null, { status: 503 });
 function startPending(p: Pending): void {
   const core = p.core;
   const loop = core.loop;
-  const addr = p.info.remoteAddr as Deno.NetAddr;
-  const request = new Request(p.req, { app: core.app, remote: addr.hostname ?? null, loop });
+  const request = new Request(p.req, { app: core.app, remote: p.info, loop });
   request._responder = p.resolve;
   p.request = request;
   const task = loop.createTask(handleRequest(core.app, request)) as Task<HandlerResult>;

@@ -10,7 +10,7 @@
 
 import { RuntimeError, ValueError } from "../errors.ts";
 import { describe } from "../format_helpers.ts";
-import { type Coroutine, coroutine } from "../coroutines.ts";
+import { type Coro, type Coroutine, coroutine, isCoroutineFunction, wrap } from "../coroutines.ts";
 import { type HTTPException, HTTPMethodNotAllowed, HTTPNotFound } from "./web_exceptions.ts";
 import { unquotePath } from "./web_request.ts";
 import type { Request } from "./web_request.ts";
@@ -42,14 +42,30 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
+const toStringTag = Object.prototype.toString;
+
+function* callPlain(handler: Handler, request: Request): Coro<unknown> {
+  const v = handler(request);
+  if (v === null || (typeof v !== "object" && typeof v !== "function")) return v;
+  if (typeof (v as Coro<unknown>).next === "function" && Symbol.iterator in (v as object)) {
+    return yield* v as Coro<unknown>;
+  }
+  if (typeof (v as PromiseLike<unknown>).then === "function") {
+    return yield* wrap(v as PromiseLike<unknown>, { loop: request._loop });
+  }
+  return v;
+}
+
 /** A route: one method of one resource, with its handler. */
 export class ResourceRoute {
   /** The method (upper-case, or `*`). */
   readonly method: string;
   /** The handler as given. */
   readonly handler: Handler;
-  /** @internal The handler as a coroutine function. */
+  /** @internal The handler as a coroutine function (awaitable calls, for middlewares). */
   readonly _call: (request: Request) => Coroutine<unknown>;
+  /** @internal The cheapest way to run the handler from a task's generator. */
+  readonly _direct: (request: Request) => Coro<unknown>;
   /** The resource the route belongs to. */
   readonly resource: Resource;
 
@@ -60,6 +76,13 @@ export class ResourceRoute {
     this._call = coroutine(handler as (r: Request) => unknown) as (
       r: Request,
     ) => Coroutine<unknown>;
+    const kind = toStringTag.call(handler);
+    if (kind === "[object GeneratorFunction]") {
+      this._direct = handler as (r: Request) => Coro<unknown>;
+    } else if (kind === "[object Function]" && !isCoroutineFunction(handler)) {
+      // A plain function: called in the task's step, its result awaited if awaitable.
+      this._direct = (request: Request) => callPlain(handler, request);
+    } else this._direct = this._call;
     this.resource = resource;
   }
 
@@ -140,10 +163,13 @@ export class Resource {
     if (this._plain !== null) return this._plain === rawPath ? {} : null;
     const m = this._pattern!.exec(rawPath);
     if (m === null) return null;
-    const info: Record<string, string> = {};
+    // The groups object is fresh for each match: decode its values in place.
     const groups = m.groups!;
-    for (const k in groups) info[k] = unquotePath(groups[k]);
-    return info;
+    for (const k in groups) {
+      const v = groups[k];
+      if (v.indexOf("%") >= 0) groups[k] = unquotePath(v);
+    }
+    return groups;
   }
 
   /** The methods with a route. */
