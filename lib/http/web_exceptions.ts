@@ -41,9 +41,9 @@ export interface HTTPExceptionOptions {
  */
 export class HTTPException extends Error {
   /** The HTTP status of the class. */
-  static statusCode = -1;
+  static statusCode: number = -1;
   /** Whether the status has no body (204, 304). */
-  static emptyBody = false;
+  static emptyBody: boolean = false;
   /** The status. */
   readonly status: number;
   /** The reason phrase. */
@@ -181,6 +181,8 @@ export class HTTPMove extends HTTPRedirection {
   /** The target. */
   readonly location: string;
   /**
+   * Make the redirect.
+   *
    * @param location Where to go (a path or a URL).
    * @param options As for {@linkcode HTTPException}.
    */
@@ -258,6 +260,8 @@ export class HTTPMethodNotAllowed extends HTTPClientError {
   /** The methods the resource allows. */
   readonly allowedMethods: Set<string>;
   /**
+   * Make the exception.
+   *
    * @param method The request's method.
    * @param allowedMethods The methods allowed.
    * @param options As for {@linkcode HTTPException}.

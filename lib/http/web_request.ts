@@ -42,7 +42,7 @@ export function unquotePath(raw: string): string {
  *   return new web.Response({ text: `hello ${name} ${request.query.get("x") ?? ""} ${body}` });
  * };
  * // A request can be made by hand, for unit tests of handlers:
- * const req = new web.Request(new Request("http://localhost/a%20b?x=1"));
+ * const req = new web.Request(new globalThis.Request("http://localhost/a%20b?x=1"));
  * console.log(req.path, req.rawPath, req.queryString); // "/a b" "/a%20b" "x=1"
  * ```
  */

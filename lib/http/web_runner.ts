@@ -180,6 +180,8 @@ export class AppRunner {
   /** @internal */ _sites: Set<TCPSite> = new Set();
 
   /**
+   * Make a runner for `app` (set it up with `setup()`).
+   *
    * @param app The application.
    * @param options `shutdownTimeout` (seconds, default 60).
    */
@@ -349,6 +351,8 @@ export class TCPSite {
   /** @internal */ _loop: AbstractEventLoop | null = null;
 
   /**
+   * Make a site; it listens once `start()` is called.
+   *
    * @param runner A runner (call `runner.setup()` before `start()`).
    * @param host The address to listen on (default `0.0.0.0`).
    * @param port The port (default 8080; 0 picks a free one).

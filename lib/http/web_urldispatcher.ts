@@ -420,6 +420,8 @@ export class UrlDispatcher {
  */
 export class RouteDef {
   /**
+   * Make a route definition.
+   *
    * @param method The method.
    * @param path The path.
    * @param handler The handler.
