@@ -97,7 +97,26 @@ const SERVERS: Server[] = [
 interface Result {
   rps: number;
   p99ms: number;
+  /** Server CPU time (user + system) per request, in microseconds (Linux). */
+  cpuUs: number;
   errors: string;
+}
+
+/**
+ * The CPU seconds a process has used, from Linux's /proc (read with `cat`: Deno asks for
+ * --allow-all to read another process's /proc entry); NaN elsewhere.
+ */
+async function cpuSeconds(pid: number): Promise<number> {
+  try {
+    const out = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stdout: "piped" })
+      .output();
+    const stat = new TextDecoder().decode(out.stdout);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 (1-based), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function toMs(s: string): number {
@@ -116,16 +135,19 @@ async function measure(wrk: string, s: Server): Promise<Result> {
     const url = `http://127.0.0.1:${port}/555`;
     // Warm-up (JIT, connection setup), then the measured run.
     await new Deno.Command(wrk, { args: ["-t1", "-c10", "-d1s", url], stdout: "null" }).output();
+    const cpu0 = await cpuSeconds(child.pid);
     const out = await new Deno.Command(wrk, {
       args: [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION}s`, "--latency", url],
       stdout: "piped",
     }).output();
+    const cpu1 = await cpuSeconds(child.pid);
     const text = new TextDecoder().decode(out.stdout);
+    const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
     const p99 = toMs(/\s99%\s+(\S+)/.exec(text)?.[1] ?? "");
     const errors = [/Socket errors:.*/.exec(text)?.[0], /Non-2xx.*/.exec(text)?.[0]]
       .filter(Boolean).join("; ");
-    return { rps, p99ms: p99, errors };
+    return { rps, p99ms: p99, cpuUs: (cpu1 - cpu0) * 1e6 / requests, errors };
   } finally {
     child.kill("SIGINT");
     await child.status;
@@ -154,26 +176,29 @@ if (import.meta.main) {
       const r = await measure(wrk, s);
       results.get(s.name)!.push(r);
       console.log(
-        `round ${round} ${s.name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99ms.toFixed(2)} ms${
-          r.errors ? ` (${r.errors})` : ""
-        }`,
+        `round ${round} ${s.name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99ms.toFixed(2)} ms, ${
+          r.cpuUs.toFixed(1)
+        } us CPU/request${r.errors ? ` (${r.errors})` : ""}`,
       );
     }
   }
   const rps = (n: string) => median(results.get(n)!.map((r) => r.rps));
   const p99 = (n: string) => median(results.get(n)!.map((r) => r.p99ms));
+  const cpu = (n: string) => median(results.get(n)!.map((r) => r.cpuUs));
   const plain = rps(servers[0].name);
   const ours = rps(servers[1].name);
   console.log(
     `\nW9: wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s, median of ${ROUNDS} interleaved rounds, ${navigator.hardwareConcurrency} CPUs\n`,
   );
-  console.log("| server | requests/s | p99 latency | vs plain Deno.serve |");
-  console.log("|---|---:|---:|---:|");
+  console.log(
+    "| server | requests/s | p99 latency | vs plain Deno.serve | server CPU per request |",
+  );
+  console.log("|---|---:|---:|---:|---:|");
   for (const s of servers) {
     console.log(
       `| ${s.name} | ${rps(s.name).toFixed(0)} | ${p99(s.name).toFixed(2)} ms | ${
         (100 * rps(s.name) / plain).toFixed(0)
-      }% |`,
+      }% | ${cpu(s.name).toFixed(1)} µs |`,
     );
   }
   const legacy = rps(servers[2].name);
