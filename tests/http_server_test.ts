@@ -683,3 +683,19 @@ Deno.test("a port in use is an OSError with errno 98; the runner is still usable
     other.close();
   }
 });
+
+Deno.test("asyncWith(runner, …) sets the runner up and cleans it up", async () => {
+  const log: string[] = [];
+  const app = new web.Application();
+  app.onStartup.push(() => void log.push("up"));
+  app.onCleanup.push(() => void log.push("down"));
+  app.router.addGet("/", () => new web.Response({ text: "with" }));
+  await asyncio.run(async () => {
+    await asyncio.asyncWith(new web.AppRunner(app), async (runner: web.AppRunner) => {
+      const site = new web.TCPSite(runner, "127.0.0.1", 0);
+      await site.start();
+      log.push(await (await fetch(`http://127.0.0.1:${site.port}/`)).text());
+    });
+  });
+  assertEquals(log, ["up", "with", "down"]);
+});

@@ -253,6 +253,11 @@ export class AppRunner {
   aexit(): Coroutine<void> {
     return cleanupCoro(this);
   }
+
+  /** `await using` support: `cleanup()`. @returns A promise. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return Promise.resolve(cleanupCoro(this));
+  }
 }
 
 const setupCoro = coroutine(function* (r: AppRunner): Coro<void> {
