@@ -8,14 +8,17 @@
  * The executor programs (seed 002, seed 004 §3.6) use real threads and real
  * time; they are checked by tests/examples_seed002_test.ts. The network
  * programs (seed 001's TCP echo server and client, seed 004's Redis client)
- * need a peer and --allow-net: tests/examples_network_test.ts runs them.
+ * need a peer and --allow-net: tests/examples_network_test.ts runs them;
+ * seed 001's aiohttp server is checked against the Python original by
+ * tests/http_examples_test.ts, and the aiohttp clients run against a local
+ * server in tests/examples_network_test.ts.
  * The subprocess programs need --allow-run and real time:
  * tests/examples_subprocess_test.ts runs them.
  */
 import { assert, assertEquals } from "@std/assert";
 
 const root = new URL("../examples/", import.meta.url);
-const REAL_TIME = /thread|executor|count_down|tcp_echo|redis/;
+const REAL_TIME = /thread|executor|count_down|tcp_echo|redis|aiohttp/;
 /** Run with --allow-run by tests/examples_subprocess_test.ts. */
 const OWN_TEST_DIRS = new Set(["subprocess"]);
 
