@@ -485,7 +485,7 @@ export class RequestContextManager extends LightCoro<ClientResponse> {
   }
 
   /** Close the request's coroutine early. */
-  override return(value?: ClientResponse): IteratorResult<unknown, ClientResponse> {
+  override return(value: ClientResponse): IteratorResult<unknown, ClientResponse> {
     const coro = this._coro;
     this._coro = null;
     this._started = true;

@@ -52,4 +52,6 @@ export {
   TimeoutError,
 } from "./client_exceptions.ts";
 export { StreamReader } from "../streams.ts";
-export type { Coroutine } from "../coroutines.ts";
+export type { Coro, Coroutine } from "../coroutines.ts";
+export type { BaseTransport, BytesLike, Transport, WriteBufferLimits } from "../transports.ts";
+export type { BaseProtocol } from "../protocols.ts";
