@@ -8,12 +8,14 @@
  * The executor programs (seed 002, seed 004 §3.6) use real threads and real
  * time; they are checked by tests/examples_seed002_test.ts. The network
  * programs (seed 001's TCP echo server and client, seed 004's Redis client)
- * need a peer and --allow-net: tests/examples_network_test.ts runs them.
+ * need a peer and --allow-net: tests/examples_network_test.ts runs them, as
+ * it runs the aiohttp programs (seeds 001, 003, 004), which start a local
+ * HTTP server.
  */
 import { assert, assertEquals } from "@std/assert";
 
 const root = new URL("../examples/", import.meta.url);
-const REAL_TIME = /thread|executor|count_down|tcp_echo|redis/;
+const REAL_TIME = /thread|executor|count_down|tcp_echo|redis|aiohttp/;
 
 /**
  * A Task repr names the file it was defined in (the seed's path is the
