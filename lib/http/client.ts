@@ -123,15 +123,18 @@ export class ClientTimeout {
 /** The default limits of a session: aiohttp's, `total` 300 seconds. */
 export const DEFAULT_TIMEOUT: ClientTimeout = new ClientTimeout({ total: 300 });
 
+const NO_TIMEOUT = new ClientTimeout();
+
 function toTimeout(value: unknown, where: string): ClientTimeout {
   if (value instanceof ClientTimeout) return value;
+  if (value === null) return NO_TIMEOUT;
   if (typeof value === "number") return new ClientTimeout({ total: value });
   if (typeof value === "object" && value !== null) {
     return new ClientTimeout(value as ClientTimeoutOptions);
   }
   throw new TypeError(
-    `${where}: timeout must be a ClientTimeout, an object of its fields or a number of ` +
-      `seconds (total), got ${describe(value)}`,
+    `${where}: timeout must be a ClientTimeout, an object of its fields, a number of ` +
+      `seconds (total) or null (no limit), got ${describe(value)}`,
   );
 }
 
@@ -171,8 +174,11 @@ export interface RequestOptions {
   data?: RequestData | null;
   /** A value sent as JSON (`Content-Type: application/json`); not with `data`. */
   json?: unknown;
-  /** Limits for this request instead of the session's: a `ClientTimeout`, its fields, or `total` seconds. */
-  timeout?: ClientTimeout | ClientTimeoutOptions | number;
+  /**
+   * Limits for this request instead of the session's: a `ClientTimeout`,
+   * its fields, `total` seconds, or `null` for none.
+   */
+  timeout?: ClientTimeout | ClientTimeoutOptions | number | null;
   /** Follow redirects (default true; false for `head()`, as aiohttp). */
   allowRedirects?: boolean;
   /** Call `raiseForStatus()` on the response (default: the session's setting). */
@@ -198,8 +204,8 @@ export interface ClientSessionOptions {
   baseUrl?: string | URL;
   /** Headers sent with every request. */
   headers?: HeadersInit;
-  /** The default limits (default: `total` 300 seconds). */
-  timeout?: ClientTimeout | ClientTimeoutOptions | number;
+  /** The default limits (default: `total` 300 seconds; `null`: none). */
+  timeout?: ClientTimeout | ClientTimeoutOptions | number | null;
   /** Call `raiseForStatus()` on every response (default false). */
   raiseForStatus?: boolean;
   /** The buffer limit of each response's `content`, in bytes (default 64 KiB). */
@@ -421,8 +427,8 @@ export class RequestContextManager extends LightCoro<ClientResponse> {
   readonly method: string;
   /** The URL, with the parameters added. */
   readonly url: URL;
-  /** The headers that will be sent (the session's and the request's). */
-  readonly headers: Headers;
+  /** @internal The headers to send, or `null` for none. */ _headers: Headers | null;
+  /** @internal */ readonly _sent = (): Headers => this.headers;
   /** @internal */ _session: ClientSession;
   /** @internal */ _body: BodyInit | null;
   /** @internal */ _stream: boolean;
@@ -442,7 +448,7 @@ export class RequestContextManager extends LightCoro<ClientResponse> {
     session: ClientSession,
     method: string,
     url: URL,
-    headers: Headers,
+    headers: Headers | null,
     body: { body: BodyInit | null; stream: boolean },
     timeout: ClientTimeout,
     redirect: boolean,
@@ -453,13 +459,18 @@ export class RequestContextManager extends LightCoro<ClientResponse> {
     this._session = session;
     this.method = method;
     this.url = url;
-    this.headers = headers;
+    this._headers = headers;
     this._body = body.body;
     this._stream = body.stream;
     this._timeout = timeout;
     this._redirect = redirect;
     this._raise = raise;
     this._limit = limit;
+  }
+
+  /** The headers that will be sent (the session's and the request's). */
+  get headers(): Headers {
+    return this._headers ??= new Headers();
   }
 
   /** Step the request's coroutine (it starts at the first step). */
@@ -556,7 +567,7 @@ const requestCoro = coroutine(function* request(rcm: RequestContextManager): Cor
   session._exchanges.add(ex);
   const init: RequestInit & { duplex?: "half" } = {
     method: rcm.method,
-    headers: rcm.headers,
+    headers: rcm._headers ?? undefined,
     body: rcm._body,
     signal: ex.controller.signal,
     redirect: rcm._redirect ? "follow" : "manual",
@@ -569,7 +580,7 @@ const requestCoro = coroutine(function* request(rcm: RequestContextManager): Cor
     ex.finish();
     throw ex.fetchError(e);
   }
-  const resp = new ClientResponse(ex, res, rcm.method, rcm.url, rcm.headers);
+  const resp = new ClientResponse(ex, res, rcm.method, rcm.url, rcm._sent);
   rcm._resp = resp;
   if (ex.reason !== null) resp._bodyAborted(ex.error(undefined));
   if (rcm._raise) resp.raiseForStatus();
@@ -605,6 +616,7 @@ const requestCoro = coroutine(function* request(rcm: RequestContextManager): Cor
 export class ClientSession {
   /** @internal */ _baseUrl: URL | null;
   /** @internal */ _headers: Headers;
+  /** @internal */ _hasHeaders: boolean;
   /** @internal */ _timeout: ClientTimeout;
   /** @internal */ _raise: boolean;
   /** @internal */ _limit: number;
@@ -656,6 +668,7 @@ export class ClientSession {
       this._baseUrl = u;
     }
     this._headers = headers === undefined ? new Headers() : makeHeaders(headers, where);
+    this._hasHeaders = [...this._headers.keys()].length > 0;
     this._timeout = timeout === undefined ? DEFAULT_TIMEOUT : toTimeout(timeout, where);
     this._raise = raiseForStatus === undefined
       ? false
@@ -742,8 +755,9 @@ export class ClientSession {
       throw new InvalidURL(String(url), `the scheme must be http: or https:, not ${u.protocol}`);
     }
     if (options.params !== undefined) addParams(u, options.params, where);
-    const headers = new Headers(this._headers);
+    let headers = this._hasHeaders ? new Headers(this._headers) : null;
     if (options.headers !== undefined) {
+      headers ??= new Headers();
       for (const [k, v] of makeHeaders(options.headers, where)) headers.set(k, v);
     }
     const body = prepareBody(options, where);
@@ -752,7 +766,9 @@ export class ClientSession {
         `${where}: a ${m} request cannot carry a body with fetch; send it with post() or put()`,
       );
     }
-    if (body.type !== null && !headers.has("content-type")) headers.set("content-type", body.type);
+    if (body.type !== null && !headers?.has("content-type")) {
+      (headers ??= new Headers()).set("content-type", body.type);
+    }
     const timeout = options.timeout === undefined
       ? this._timeout
       : toTimeout(options.timeout, where);

@@ -17,6 +17,7 @@
 
 import type { AbstractEventLoop } from "../events.ts";
 import type { TimerHandle } from "../handles.ts";
+import type { Future } from "../futures.ts";
 import { type Coro, type Coroutine, coroutine, wrap } from "../coroutines.ts";
 import { _fromDenoError, _osError, CancelledError, RuntimeError, ValueError } from "../errors.ts";
 import { describe, REPR, repr } from "../format_helpers.ts";
@@ -140,22 +141,21 @@ export class _Exchange {
     return new ClientPayloadError("Response payload is not completed", { cause: e });
   }
 
+  /** @internal Cancelling the task waiting on a host promise of this exchange aborts it. */
+  readonly onCancel = (): void => this.abort("cancelled");
+
   /**
-   * @internal Wait for a host promise of this exchange: cancelling the
+   * @internal A Future of a host promise of this exchange: cancelling the
    * waiting task aborts the fetch; with `sockRead`, the server must answer
    * within it.
    */
-  *hostWait<T>(promise: Promise<T>): Coro<T> {
-    const timer = this.sockRead === null ? null : this.loop.callLater(
-      this.sockRead,
-      ABORT_SOCK_READ,
-      this,
-    );
-    try {
-      return yield* wrap(promise, { loop: this.loop, abort: () => this.abort("cancelled") });
-    } finally {
-      timer?.cancel();
+  hostWait<T>(promise: Promise<T>): Future<T> {
+    const fut = wrap(promise, { loop: this.loop, abort: this.onCancel });
+    if (this.sockRead !== null) {
+      const timer = this.loop.callLater(this.sockRead, ABORT_SOCK_READ, this);
+      fut.addDoneCallback(() => timer.cancel());
     }
+    return fut;
   }
 }
 
@@ -311,8 +311,9 @@ export class ClientResponse {
   readonly url: URL;
   /** The request's method. */
   readonly method: string;
-  /** The request: URL, method, headers sent, URL of the response. */
-  readonly requestInfo: RequestInfo;
+  /** @internal The headers sent (made on first use of `requestInfo`). */
+  _sent: () => Headers;
+  /** @internal */ _requestInfo: RequestInfo | null = null;
   /** The responses of the redirects followed (always empty: `fetch` does not show them). */
   readonly history: readonly ClientResponse[] = [];
   /** @internal */ _ex: _Exchange;
@@ -325,20 +326,33 @@ export class ClientResponse {
   /** @internal The body is being read with `arrayBuffer()`. */ _bulk = false;
 
   /** @internal Made by the session when the headers arrive. */
-  constructor(ex: _Exchange, res: Response, method: string, url: URL, sentHeaders: Headers) {
+  constructor(ex: _Exchange, res: Response, method: string, url: URL, sent: () => Headers) {
     this._ex = ex;
     this._res = res;
     this.status = res.status;
     this.reason = res.statusText;
     this.headers = res.headers;
-    this.url = new URL(res.url === "" ? url.href : res.url);
+    this.url = res.url === "" || res.url === url.href ? url : new URL(res.url);
     this.method = method;
-    this.requestInfo = { url, method, headers: sentHeaders, realUrl: this.url };
+    this._sent = sent;
+    this._requestUrl = url;
     ex.response = this;
     if (res.body === null) {
       this._body = new Uint8Array(0);
       ex.finish();
     }
+  }
+
+  /** @internal */ _requestUrl: URL;
+
+  /** The request: URL, method, headers sent, URL of the response. */
+  get requestInfo(): RequestInfo {
+    return this._requestInfo ??= {
+      url: this._requestUrl,
+      method: this.method,
+      headers: this._sent(),
+      realUrl: this.url,
+    };
   }
 
   /** Whether the status is below 400 (aiohttp's rule; `fetch`'s `ok` is 200–299). */
@@ -524,7 +538,19 @@ export class ClientResponse {
   }
 }
 
+/** Decoders by encoding and error mode (`decode()` without `stream` keeps no state). */
+const decoders = new Map<string, TextDecoder>();
+
 function makeDecoder(encoding: unknown, errors: unknown, where: string): TextDecoder {
+  const key = `${encoding}\0${errors}`;
+  const cached = decoders.get(key);
+  if (cached !== undefined) return cached;
+  const decoder = newDecoder(encoding, errors, where);
+  if (decoders.size < 64) decoders.set(key, decoder);
+  return decoder;
+}
+
+function newDecoder(encoding: unknown, errors: unknown, where: string): TextDecoder {
   if (typeof encoding !== "string") {
     throw new TypeError(`${where}: encoding must be a string, got ${describe(encoding)}`);
   }
