@@ -19,7 +19,8 @@ import { type Coro, type Coroutine, coroutine, LightCoro, lightCoroutine } from 
 import { iterReturn } from "../futures.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
 import { describe, REPR } from "../format_helpers.ts";
-import { _Exchange, ClientResponse, DEFAULT_LIMIT } from "./client_reqrep.ts";
+import { _Deadlines, _Exchange, ClientResponse, DEFAULT_LIMIT } from "./client_reqrep.ts";
+import type { AbstractEventLoop } from "../events.ts";
 import { InvalidURL } from "./client_exceptions.ts";
 
 // --- ClientTimeout --------------------------------------------------------------
@@ -563,6 +564,7 @@ const requestCoro = coroutine(function* request(rcm: RequestContextManager): Cor
     timeout.sockRead,
     rcm._limit,
     session._onDone,
+    session._deadlinesFor(loop, timeout),
   );
   session._exchanges.add(ex);
   const init: RequestInit & { duplex?: "half" } = {
@@ -575,7 +577,7 @@ const requestCoro = coroutine(function* request(rcm: RequestContextManager): Cor
   if (rcm._stream) init.duplex = "half";
   let res: Response;
   try {
-    res = yield* ex.hostWait(fetch(rcm.url, init));
+    res = yield* ex.hostWait(fetch(rcm.url.href, init));
   } catch (e) {
     ex.finish();
     throw ex.fetchError(e);
@@ -888,12 +890,30 @@ export class ClientSession {
     return Promise.resolve();
   }
 
+  /** @internal The deadline queue of the session's default `total`, on the loop of its requests. */
+  _deadlines: _Deadlines | null = null;
+
+  /** @internal The queue an exchange with limits `timeout` on `loop` joins, if any. */
+  _deadlinesFor(loop: AbstractEventLoop, timeout: ClientTimeout): _Deadlines | null {
+    const total = timeout.total;
+    if (total === null || timeout !== this._timeout) return null;
+    let d = this._deadlines;
+    if (d === null || d.loop !== loop) {
+      if (d !== null && d.items.size > 0) return null; // requests on two loops at once
+      d?.close();
+      d = this._deadlines = new _Deadlines(loop, total);
+    }
+    return d;
+  }
+
   /** @internal */
   _close(): void {
     if (this._closed) return;
     this._closed = true;
     for (const ex of [...this._exchanges]) ex.abort("closed");
     this._exchanges.clear();
+    this._deadlines?.close();
+    this._deadlines = null;
   }
 
   /** `<ClientSession open, 2 in flight>`. */

@@ -51,7 +51,11 @@ export class _Exchange {
   /** @internal The reader's limit for `content`. */ readonly limit: number;
   /** @internal Why it was aborted, or `null`. */ reason: AbortReason | null = null;
   /** @internal */ done = false;
-  /** @internal */ totalTimer: TimerHandle | null = null;
+  /** @internal The `total` timer of its own, if it has one. */
+  totalTimer: TimerHandle | null = null;
+  /** @internal The shared deadline queue it is in, if it is in one. */
+  deadlines: _Deadlines | null = null;
+  /** @internal Loop time past which `total` aborts it. */ deadline = Infinity;
   /** @internal The response, once the headers arrived. */ response: ClientResponse | null = null;
   /** @internal Called once when the exchange ends. */ onDone: ((ex: _Exchange) => void) | null;
   /** @internal Where the connection went, for `ClientConnectorError`. */ readonly url: URL;
@@ -63,13 +67,19 @@ export class _Exchange {
     sockRead: number | null,
     limit: number,
     onDone: ((ex: _Exchange) => void) | null,
+    deadlines: _Deadlines | null,
   ) {
     this.loop = loop;
     this.url = url;
     this.sockRead = sockRead;
     this.limit = limit;
     this.onDone = onDone;
-    if (total !== null) this.totalTimer = loop.callLater(total, ABORT_TOTAL, this);
+    if (total === null) return;
+    if (deadlines !== null && deadlines.loop === loop && deadlines.total === total) {
+      deadlines.add(this);
+    } else {
+      this.totalTimer = loop.callLater(total, ABORT_TOTAL, this);
+    }
   }
 
   /** @internal Abort the fetch (and the body) for `reason`; the first reason sticks. */
@@ -85,8 +95,14 @@ export class _Exchange {
   finish(): void {
     if (this.done) return;
     this.done = true;
-    this.totalTimer?.cancel();
-    this.totalTimer = null;
+    if (this.totalTimer !== null) {
+      this.totalTimer.cancel();
+      this.totalTimer = null;
+    }
+    if (this.deadlines !== null) {
+      this.deadlines.items.delete(this);
+      this.deadlines = null;
+    }
     const onDone = this.onDone;
     this.onDone = null;
     onDone?.(this);
@@ -160,6 +176,54 @@ export class _Exchange {
 }
 
 const ABORT_TOTAL = (ex: _Exchange): void => ex.abort("total");
+
+/**
+ * @internal The `total` deadlines of a session's exchanges that share its
+ * default limit, on one loop: they are added in deadline order, so one loop
+ * timer, set for the earliest, serves them all (a timer per request would
+ * cost a heap insertion and a cancellation each).
+ */
+export class _Deadlines {
+  /** @internal */ readonly loop: AbstractEventLoop;
+  /** @internal */ readonly total: number;
+  /** @internal The exchanges waiting, in deadline order. */ readonly items: Set<_Exchange> =
+    new Set();
+  /** @internal */ timer: TimerHandle | null = null;
+
+  constructor(loop: AbstractEventLoop, total: number) {
+    this.loop = loop;
+    this.total = total;
+  }
+
+  /** @internal */
+  add(ex: _Exchange): void {
+    ex.deadline = this.loop.time() + this.total;
+    ex.deadlines = this;
+    this.items.add(ex);
+    if (this.timer === null) this.timer = this.loop.callAt(ex.deadline, FIRE_DEADLINES, this);
+  }
+
+  /** @internal The timer fired: abort the exchanges past their deadline; wait for the next. */
+  fire(): void {
+    this.timer = null;
+    const now = this.loop.time() + 1e-3;
+    for (const ex of this.items) {
+      if (ex.deadline > now) {
+        this.timer = this.loop.callAt(ex.deadline, FIRE_DEADLINES, this);
+        return;
+      }
+      ex.abort("total");
+    }
+  }
+
+  /** @internal Stop the timer (the session closed). */
+  close(): void {
+    this.timer?.cancel();
+    this.timer = null;
+  }
+}
+
+const FIRE_DEADLINES = (d: _Deadlines): void => d.fire();
 const ABORT_SOCK_READ = (ex: _Exchange): void => ex.abort("sockRead");
 
 // --- the body as a StreamReader ---------------------------------------------------
