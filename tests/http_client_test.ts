@@ -6,6 +6,7 @@
  */
 import {
   assert,
+  assertAlmostEquals,
   assertEquals,
   assertInstanceOf,
   assertRejects,
@@ -18,6 +19,7 @@ import {
   ConnectionRefusedError,
   createTask,
   gather,
+  getRunningLoop,
   run,
   RuntimeError,
   sleep,
@@ -547,6 +549,26 @@ Deno.test("ClientTimeout: total gives TimeoutError; sockRead gives ServerTimeout
       assertEquals(yield* ok.text(), "héllo wörld");
       yield* session.close();
     });
+  }));
+
+Deno.test("ClientTimeout total, on the virtual clock: each request gets its full limit from its own start", () =>
+  withServer(async (s) => {
+    await run(function* () {
+      const loop = getRunningLoop();
+      const session = new ClientSession({ baseUrl: s.base, timeout: { total: 10 } });
+      const first = yield* session.get("/text"); // its deadline, 10, is the timer's first
+      assertEquals(yield* first.text(), "héllo wörld");
+      yield* sleep(5);
+      const started = loop.time();
+      const late = createTask(session.get("/hang"));
+      const early = createTask(session.get("/hang", { timeout: 3 })); // a timer of its own
+      const [a, b] = yield* gather(late, early, { returnExceptions: true });
+      assertInstanceOf(a, TimeoutError);
+      assertInstanceOf(b, TimeoutError);
+      assertAlmostEquals(loop.time() - started, 10, 1e-3);
+      yield* session.close();
+    }, { clock: "virtual" });
+    assertEquals(await s.aborted, "request aborted");
   }));
 
 function* catchIn(aw: Generator<unknown, unknown, unknown>) {
