@@ -70,7 +70,6 @@ function checkTimeoutField(value: unknown, name: string): number | null {
  * const timeout = new ClientTimeout({ total: 10, sockRead: 2 });
  * const session = new ClientSession({ timeout });
  * console.log(session.timeout.total, session.timeout.sockRead); // 10 2
- * await session.close();
  * ```
  */
 export class ClientTimeout {
