@@ -510,13 +510,16 @@ export class RequestContextManager extends LightCoro<ClientResponse> {
     return this;
   }
 
+  // aenter/aexit are generator methods: `asyncWith` runs them inline in the
+  // calling task (a plain method would be called inside the task's context).
+
   /** Entering `asyncWith(request, body)`: send it; the body gets the response. */
-  aenter(): RequestContextManager {
-    return this;
+  *aenter(): Coro<ClientResponse> {
+    return yield* this;
   }
 
   /** Leaving `asyncWith(request, body)`: release the response. */
-  aexit(_error: unknown): void {
+  *aexit(_error: unknown): Coro<void> {
     this._resp?.release();
   }
 

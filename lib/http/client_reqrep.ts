@@ -396,7 +396,8 @@ export class ClientResponse {
     this.status = res.status;
     this.reason = res.statusText;
     this.headers = res.headers;
-    this.url = res.url === "" || res.url === url.href ? url : new URL(res.url);
+    // Reading `res.url` parses it again: only a redirect changes it.
+    this.url = res.redirected ? new URL(res.url) : url;
     this.method = method;
     this._sent = sent;
     this._requestUrl = url;
