@@ -132,9 +132,10 @@ const allVariants: [string, () => Promise<void>][] = [
   ["ClientSession, 50 tasks (generator)", sessionTasksGen],
 ];
 // `--only 0,3`: just those variants (for profiling).
-const variants = args.only === undefined
+const only: string | undefined = args.only;
+const variants: [string, () => Promise<void>][] = only === undefined
   ? allVariants
-  : args.only.split(",").map((i) => allVariants[Number(i)]);
+  : only.split(",").map((i: string) => allVariants[Number(i)]);
 
 // Warm up each variant (JIT, connection pool).
 const saved = N;
