@@ -87,6 +87,7 @@ function startServer(): Server {
       });
     }
     if (p === "/text") return new Response("héllo wörld");
+    if (p === "/redirect") return Response.redirect(`${u.origin}/text`, 302);
     if (p === "/latin1") {
       return new Response(new Uint8Array([0x63, 0x61, 0x66, 0xe9]), {
         headers: { "content-type": "text/plain; charset=iso-8859-1" },
@@ -354,6 +355,31 @@ Deno.test("text(encoding), the charset of Content-Type, errors, json's content t
       );
       assertThrows(() => notJson.text("no-such-encoding"), ValueError, "unknown encoding");
       yield* session.close();
+    });
+  }));
+
+Deno.test("redirects are followed (the response's url is the last one), but not for head() unless asked", () =>
+  withServer(async (s) => {
+    await run(async () => {
+      await asyncWith(new ClientSession({ baseUrl: s.base }), async (session) => {
+        const followed = await session.get("/redirect");
+        assertEquals([followed.status, followed.url.href], [200, `${s.base}/text`]);
+        assertEquals(followed.requestInfo.url.href, `${s.base}/redirect`);
+        assertEquals(await followed.text(), "héllo wörld");
+        const head = await session.head("/redirect");
+        assertEquals([head.status, head.headers.get("location")], [302, `${s.base}/text`]);
+        head.release();
+        const manual = await session.get("/redirect", { allowRedirects: false });
+        assertEquals(manual.status, 302);
+        manual.release();
+        const headFollowed = await session.head("/redirect", { allowRedirects: true });
+        assertEquals(headFollowed.status, 200);
+        headFollowed.release();
+        // A response is an async context manager too.
+        const resp = await session.get("/json");
+        assertEquals(await asyncWith(resp, async (r) => await r.json()), { data: [1, 2, 3] });
+        assert(resp.closed);
+      });
     });
   }));
 
