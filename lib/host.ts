@@ -35,6 +35,9 @@ export class HostBridge {
   /** Resolves the promise of the sleep in progress. */
   private sleepResolve: (() => void) | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** When the armed timer fires (`performance.now()` ms), and whether a later sleep may keep it. */
+  private timerDue = 0;
+  private timerKept = false;
   private port: MessageChannel | null = null;
   private macroResolve: (() => void) | null = null;
   private lastYield = 0;
@@ -53,12 +56,31 @@ export class HostBridge {
   /**
    * Sleep until `wake()`, or until `delayMs` milliseconds have passed
    * (`-1`: no timer, only a wake-up ends it).
+   *
+   * With `keep` (a timer for an absolute time, such as the next real loop
+   * timer), the host timer outlives a wake-up, and the next sleep for the
+   * same time (within a millisecond) reuses it: a loop woken by I/O again
+   * and again, with a far timer pending, does not arm and clear a host
+   * timer each time.
    */
-  sleep(delayMs: number): Promise<void> {
+  sleep(delayMs: number, keep = false): Promise<void> {
     this.timerFired = false;
     return new Promise<void>((resolve) => {
       this.sleepResolve = resolve;
-      if (delayMs >= 0) this.timer = setTimeout(this.onTimer, delayMs);
+      if (delayMs < 0) {
+        this.clearTimer();
+        return;
+      }
+      const due = performance.now() + delayMs;
+      if (
+        keep && this.timerKept && this.timer !== undefined && Math.abs(this.timerDue - due) <= 1
+      ) {
+        return; // the armed timer fires then
+      }
+      this.clearTimer();
+      this.timerDue = due;
+      this.timerKept = keep;
+      this.timer = setTimeout(this.onTimer, delayMs);
     });
   }
 
@@ -67,7 +89,7 @@ export class HostBridge {
     const resolve = this.sleepResolve;
     if (resolve === null) return;
     this.sleepResolve = null;
-    this.clearTimer();
+    if (!this.timerKept) this.clearTimer();
     resolve();
   }
 

@@ -581,7 +581,8 @@ export class EventLoop implements AbstractEventLoop {
     // Deno does not keep a process alive for signal listeners; a loop that
     // waits for a signal must, as Python's does.
     if (delayMs < 0 && this._signalHandlers.size > 0) delayMs = MAX_SLEEP_MS;
-    await host.sleep(delayMs);
+    // A real timer's time is absolute: the host timer may serve several sleeps.
+    await host.sleep(delayMs, !this._virtual && delayMs >= 0 && delayMs < MAX_SLEEP_MS);
   }
 
   /**

@@ -379,6 +379,42 @@ export class StreamReader {
     return readexactlyCoro(this, n);
   }
 
+  /**
+   * The stream in chunks of at most `n` bytes until EOF, for `for await`
+   * (aiohttp's `StreamReader.iter_chunked`): each chunk is a `read(n)`, so
+   * it is what is buffered (up to `n`), waiting only when nothing is.
+   *
+   * @param n The largest chunk, in bytes (a positive integer).
+   * @returns An async iterator of the chunks.
+   * @throws {ValueError} When `n` is not a positive integer.
+   *
+   * @example
+   * ```ts
+   * import { run, StreamReader } from "@yieldfrom/asyncio";
+   * await run(async () => {
+   *   const reader = new StreamReader();
+   *   reader.feedData(new TextEncoder().encode("abcdefg"));
+   *   reader.feedEof();
+   *   for await (const chunk of reader.iterChunked(3)) console.log(chunk.length); // 3, 3, 1
+   * });
+   * ```
+   */
+  iterChunked(n: number): AsyncIterableIterator<Uint8Array> {
+    if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
+      throw new ValueError(`iterChunked(): n must be a positive integer, got ${describe(n)}`);
+    }
+    const iterator: AsyncIterableIterator<Uint8Array> = {
+      next: async (): Promise<IteratorResult<Uint8Array>> => {
+        const chunk = await this.read(n);
+        return chunk.length === 0
+          ? { done: true, value: undefined }
+          : { done: false, value: chunk };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
   /** `for await (const line of reader)`: the lines until EOF (Python's `async for`). */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     return {

@@ -5,7 +5,10 @@
  * seed 004's Redis client against a real redis-server started here on a
  * free loopback port with persistence off. Their output is compared with
  * the `.out` files recorded from the CPython programs beside them (ports,
- * which differ from run to run, read as PORT).
+ * which differ from run to run, read as PORT). The aiohttp client programs
+ * (seeds 001, 003, 004) start a local HTTP server (examples/_local_http_server.ts)
+ * and are compared with the output of their Python originals, which are also
+ * run here against that server with Debian's python3.11 and python3-aiohttp.
  */
 import { assert, assertEquals } from "@std/assert";
 
@@ -120,6 +123,130 @@ Deno.test({
       }
       server.kill("SIGTERM");
       await log.all();
+    } finally {
+      try {
+        server.kill("SIGKILL");
+      } catch {
+        // already stopped
+      }
+      await server.status;
+      await server.stderr.cancel();
+    }
+  },
+});
+
+// --- the aiohttp client programs --------------------------------------------------------
+
+/** Run an example as a user would; each starts its own local server on a free port. */
+async function runExample(file: string, args: string[] = []) {
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read=/tmp",
+      "--allow-write=/tmp",
+      new URL(file, EXAMPLES).pathname,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+for (
+  const base of ["seed001/6_aiohttp_client", "seed003/aiohttp_fetch", "seed004/aiohttp_download"]
+) {
+  Deno.test(`${base} (both forms, against the local server) prints what aiohttp printed`, async () => {
+    const runs = await Promise.all(["legacy", "async"].map((f) => runExample(`${base}.${f}.ts`)));
+    for (const r of runs) {
+      assertEquals(r.stderr, "");
+      assertEquals(r.code, 0);
+      assertEquals(r.stdout, Deno.readTextFileSync(new URL(`${base}.out`, EXAMPLES)));
+    }
+  });
+}
+
+Deno.test("seed003/aiohttp_init (both forms): the blocked task holds the other back; each task's lines in order", async () => {
+  const expectedLines = Deno.readTextFileSync(new URL("seed003/aiohttp_init.out", EXAMPLES))
+    .trimEnd().split("\n");
+  const runs = await Promise.all(
+    ["legacy", "async"].map((f) => runExample(`seed003/aiohttp_init.${f}.ts`)),
+  );
+  for (const r of runs) {
+    assertEquals(r.stderr, "");
+    assertEquals(r.code, 0);
+    const lines = r.stdout.trimEnd().split("\n");
+    // Task 1 blocks the thread for 5 s before task 2 can even begin.
+    assertEquals(lines.slice(0, 2), ["session begin 1", "session begin 2"]);
+    assert(r.seconds >= 5, `ran ${r.seconds} s`);
+    // The two responses may come back in either order (in CPython too).
+    assertEquals([...lines].sort(), [...expectedLines].sort());
+    for (const n of [1, 2]) {
+      const mine = lines.filter((l) => l.endsWith(` ${n}`));
+      assertEquals(mine, [`session begin ${n}`, `client begin ${n}`, `session end ${n}`]);
+    }
+  }
+});
+
+/** Debian's Python with python3-aiohttp, for the reference runs. */
+function hasAiohttp(): boolean {
+  try {
+    return new Deno.Command("/usr/bin/python3.11", { args: ["-c", "import aiohttp"] }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+const aiohttp = hasAiohttp();
+if (!aiohttp) {
+  console.log(
+    "python3.11 with aiohttp is not installed here: the aiohttp reference runs are skipped",
+  );
+}
+
+Deno.test({
+  name:
+    "the Python originals, run with aiohttp against the same local server, print the .out files",
+  ignore: !aiohttp,
+  fn: async () => {
+    const server = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net=127.0.0.1", new URL("_local_http_server.ts", EXAMPLES).pathname],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    try {
+      const out = lines(server);
+      const url = await out.line();
+      assert(/^http:\/\/127\.0\.0\.1:\d+$/.test(url), url);
+      const cases: [string, string][] = [
+        ["seed001/6_aiohttp_client", `${url}/555`],
+        ["seed003/aiohttp_fetch", url],
+        ["seed004/aiohttp_download", url],
+      ];
+      for (const [base, arg] of cases) {
+        const py = await new Deno.Command("/usr/bin/python3.11", {
+          args: [new URL(`${base}.py`, EXAMPLES).pathname, arg],
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assertEquals(py.code, 0, dec.decode(py.stderr));
+        assertEquals(
+          dec.decode(py.stdout),
+          Deno.readTextFileSync(new URL(`${base}.out`, EXAMPLES)),
+          base,
+        );
+      }
+      server.kill("SIGTERM");
+      await out.all();
     } finally {
       try {
         server.kill("SIGKILL");

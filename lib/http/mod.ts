@@ -1,7 +1,9 @@
 /**
  * `@yieldfrom/asyncio/http`: aiohttp's shape on Deno's fetch and Deno.serve.
  * `import { web } from "@yieldfrom/asyncio/http"` mirrors
- * `from aiohttp import web`.
+ * `from aiohttp import web`; the client (`ClientSession`, `ClientTimeout`,
+ * `ClientResponse` and aiohttp's client exceptions) is exported at the top
+ * level, as `aiohttp.ClientSession` is.
  *
  * @example
  * ```ts ignore
@@ -20,3 +22,4 @@ import "../loop.ts";
 import * as web from "./web.ts";
 export { web };
 // client
+export * from "./client_mod.ts";
