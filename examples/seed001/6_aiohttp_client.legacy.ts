@@ -2,7 +2,7 @@
 // Run: deno run --allow-net examples/seed001/6_aiohttp_client.legacy.ts [URL]
 // Without a URL it starts a local stand-in for the seed's server and asks it for /555.
 import * as asyncio from "@yieldfrom/asyncio";
-import { ClientSession } from "../../lib/http/mod.ts";
+import { ClientSession } from "@yieldfrom/asyncio/http";
 import { startLocalServer } from "../_local_http_server.ts";
 
 const getHtml = asyncio.coroutine(function* getHtml(url: string) {

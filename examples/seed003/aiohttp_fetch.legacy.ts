@@ -2,7 +2,7 @@
 // Run: deno run --allow-net examples/seed003/aiohttp_fetch.legacy.ts [BASE_URL]
 // Without a URL it starts a local stand-in for the seed's server (localhost:10056).
 import * as asyncio from "@yieldfrom/asyncio";
-import { ClientSession } from "../../lib/http/mod.ts";
+import { ClientSession } from "@yieldfrom/asyncio/http";
 import { startLocalServer } from "../_local_http_server.ts";
 
 const server = Deno.args[0] === undefined ? startLocalServer() : null;

@@ -4,7 +4,7 @@
 // local stand-in server (started here unless a URL is given). The files go
 // to a temporary directory, listed at the end.
 import * as asyncio from "@yieldfrom/asyncio";
-import { ClientSession } from "../../lib/http/mod.ts";
+import { ClientSession } from "@yieldfrom/asyncio/http";
 import { startLocalServer } from "../_local_http_server.ts";
 
 const server = Deno.args[0] === undefined ? startLocalServer() : null;
