@@ -85,7 +85,7 @@ class LockAcquire extends WaiterCoro<true> {
     this._lock._locked = true;
   }
 }
-lightCoroutine(LockAcquire, "acquire");
+lightCoroutine(LockAcquire, "acquire", true);
 
 const lockEnter = coroutine(
   function* aenter(lock: { acquire(): Coroutine<unknown> }): Coro<undefined> {
@@ -286,7 +286,7 @@ class EventWait extends WaiterCoro<true> {
     this._event._waiters!.remove(fut);
   }
 }
-lightCoroutine(EventWait, "wait");
+lightCoroutine(EventWait, "wait", true);
 
 /**
  * A flag tasks can wait for (Python's `asyncio.Event`): `wait()` blocks until
@@ -590,7 +590,7 @@ class SemaphoreAcquire extends WaiterCoro<true> {
     }
   }
 }
-lightCoroutine(SemaphoreAcquire, "acquire");
+lightCoroutine(SemaphoreAcquire, "acquire", true);
 
 /**
  * A semaphore (Python's `asyncio.Semaphore`): a counter that `acquire()`

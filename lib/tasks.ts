@@ -919,7 +919,7 @@ class Sleep<T> extends WaiterCoro<T> {
     this._handle = null;
   }
 }
-lightCoroutine(Sleep, "sleep");
+lightCoroutine(Sleep, "sleep", true);
 
 /**
  * `sleep(0)`'s coroutine object (Python's `__sleep0`): one bare yield, which
@@ -941,7 +941,7 @@ class Sleep0<T> extends LightCoro<T> {
     return iterYield(undefined);
   }
 }
-lightCoroutine(Sleep0, "sleep");
+lightCoroutine(Sleep0, "sleep", true);
 
 /**
  * Suspend the calling coroutine for `delay` seconds, then return `result`.

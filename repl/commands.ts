@@ -8,7 +8,7 @@
 import type { EventLoop } from "../lib/loop.ts";
 import { allTasks, Task } from "../lib/tasks.ts";
 import type { Future } from "../lib/futures.ts";
-import { coroInfo } from "../lib/coroutines.ts";
+import { coroInfo, inlineAwaitName } from "../lib/coroutines.ts";
 import { REPR } from "../lib/format_helpers.ts";
 
 /** What the commands need from the REPL. */
@@ -77,7 +77,9 @@ function describeWait(f: Future<unknown>, depth: number): string {
     return coroName(f as Task<unknown>) +
       (inner.length > 0 ? ` → ${inner.map((x) => describeWait(x, depth + 1)).join(", ")}` : "");
   }
-  return f[REPR]();
+  // A small library coroutine (sleep(), Event.wait()...) awaited in place.
+  const name = inlineAwaitName(f);
+  return name === undefined ? f[REPR]() : `${name}() → ${f[REPR]()}`;
 }
 
 /**
