@@ -375,7 +375,7 @@ export function claimCoroutine<T>(coro: Coro<T>): Coro<T> {
  */
 function handOverCancel(inner: Driver & Future<unknown>, msg: string | undefined): void {
   const w = inner._waiter;
-  if (w !== null && w._extra?.bridge !== true && w.cancel(msg)) return;
+  if (w !== null && w._bridge !== true && w.cancel(msg)) return;
   inner._mustCancel = true;
   inner._cancelMessage = msg;
 }
@@ -497,32 +497,41 @@ export function callIn(
   return driverStorage.run(driver, callWith, fn, thisArg, args);
 }
 
+/** The future of an async body's promise (`_bridge`: see `Future._bridge`). */
+class BodyFuture<T> extends Future<T> {}
+Object.defineProperty(BodyFuture.prototype, "_bridge", { value: true });
+Object.defineProperty(BodyFuture, "name", { value: "Future" }); // reprs: <Future pending>
+
 /**
  * @internal A future for the promise of an async body running in `driver`'s
  * context. A task waiting on it is cancelled through the body's own awaits
  * (see `Task.cancel`), never by abandoning the body.
  */
 export function bodyFuture<T>(promise: PromiseLike<T>, driver: Driver): Future<T> {
-  const loop = driver._loop;
-  const fut = new Future<T>(loop);
-  fut._x().bridge = true;
+  const fut = new BodyFuture<T>(driver._loop);
   driver._bodyStarted();
-  loop._needMicrotasks();
-  const finish = (ok: boolean, value: unknown): void => {
-    driver._bodyEnded();
-    loop._needMicrotasks();
-    if (loop.isClosed() || fut._state !== PENDING) return;
-    // The generator waiting on this future is the driver's own frame: it
-    // goes on at once, as a Python task goes on when an awaited coroutine
-    // returns (no loop iteration in between).
-    const direct = fut._callbacks === driver;
-    if (direct) fut._callbacks = null;
-    if (ok) fut._setResult(value);
-    else fut._setException(value);
-    if (direct) driver._step();
-  };
-  promise.then((v) => finish(true, v), (e) => finish(false, e));
+  driver._loop._needMicrotasks();
+  promise.then(
+    (v) => bodyFinished(fut, driver, true, v),
+    (e) => bodyFinished(fut, driver, false, e),
+  );
   return fut;
+}
+
+/** An async body's promise settled: complete its future. */
+function bodyFinished(fut: Future<unknown>, driver: Driver, ok: boolean, value: unknown): void {
+  const loop = driver._loop;
+  driver._bodyEnded();
+  loop._needMicrotasks();
+  if (loop.isClosed() || fut._state !== PENDING) return;
+  // The generator waiting on this future is the driver's own frame: it
+  // goes on at once, as a Python task goes on when an awaited coroutine
+  // returns (no loop iteration in between).
+  const direct = fut._callbacks === driver;
+  if (direct) fut._callbacks = null;
+  if (ok) fut._setResult(value);
+  else fut._setException(value);
+  if (direct) driver._step();
 }
 
 // --- decorated async functions ----------------------------------------------

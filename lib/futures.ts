@@ -106,8 +106,6 @@ export interface FutureExtra {
   sourceTraceback?: string;
   /** The unretrieved-exception tracker's record. */
   unretrieved?: object;
-  /** An async-function body's promise: a task waiting on it is cancelled through the body. */
-  bridge?: boolean;
   /** Debug mode: a pending task reported if it is collected (see debug.ts). */
   tracked?: boolean;
 }
@@ -169,6 +167,12 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
    * Driver to wake), or an array of them.
    */
   _callbacks: unknown = null;
+  /**
+   * @internal Whether this is an async-function body's future (on the
+   * prototype: `false` here): a task waiting on it is cancelled through the
+   * body's own awaits, never by cancelling it.
+   */
+  declare _bridge: boolean;
   /** @internal Rarely needed state (see FutureExtra), made on first use. */
   _extra: FutureExtra | null = null;
 
@@ -596,6 +600,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     return this[REPR]();
   }
 }
+
+Object.defineProperty(Future.prototype, "_bridge", { value: false });
 
 /**
  * @internal Settle a promise (made by a `then` call) with the outcome of the

@@ -147,7 +147,7 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
     const w = this._waiter;
-    if (w !== null && w._extra?.bridge !== true) {
+    if (w !== null && w._bridge !== true) {
       if (w.cancel(msg)) return true;
     } else {
       const waiters = this._extra?.waiters;
@@ -170,7 +170,7 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
   _awaiting(): Future<unknown>[] {
     const out: Future<unknown>[] = [];
     const w = this._waiter;
-    if (w !== null && w._extra?.bridge !== true) out.push(w);
+    if (w !== null && w._bridge !== true) out.push(w);
     const waiters = this._extra?.waiters;
     if (waiters !== undefined) out.push(...waiters);
     return out;
@@ -191,7 +191,7 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     // point (in Python the awaited coroutine just returned): a cancel request
     // made meanwhile waits for the next one, or for the coroutine's end.
     const waiter = this._waiter;
-    if (this._mustCancel && waiter?._extra?.bridge !== true) {
+    if (this._mustCancel && waiter?._bridge !== true) {
       if (!(exc instanceof CancelledError)) exc = new CancelledError(this._cancelMessage);
       this._mustCancel = false;
       // Python's __wakeup reads the awaited future's outcome before __step
@@ -242,7 +242,7 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
         y._result = undefined;
         y._addCallback(this);
         this._waiter = y;
-        if (this._mustCancel && y._extra?.bridge !== true && y.cancel(this._cancelMessage)) {
+        if (this._mustCancel && y._bridge !== true && y.cancel(this._cancelMessage)) {
           this._mustCancel = false;
         }
       }
@@ -298,7 +298,9 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
   /** @internal */
   _addAsyncWaiter(fut: Future<unknown>): void {
     const x = this._x();
-    (x.waiters ??= []).push(fut);
+    // A literal of one: an empty array's first push reserves 17 slots.
+    if (x.waiters === undefined) x.waiters = [fut];
+    else x.waiters.push(fut);
     this._updateBusy();
   }
 
