@@ -455,7 +455,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     const queued = cbs.filter((cb) => !(cb as { [DIRECT]?: boolean })[DIRECT]);
     if (queued.length > 0 && loop.isClosed()) throw loop._closedError();
     for (const cb of cbs) {
-      if ((cb as { [DIRECT]?: boolean })[DIRECT]) queueMicrotask(() => (cb as () => void)());
+      if ((cb as { [DIRECT]?: boolean })[DIRECT]) queueMicrotask(() => (cb as Driver)._step());
       else if (typeof cb === "function") loop._schedule(cb as (f: Future<T>) => void, this);
       else loop._schedule(STEP, cb as Driver);
     }
@@ -507,51 +507,43 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     const loop = this._loop;
     loop._needMicrotasks();
     const pending = this._state === PENDING;
-    const detached = driver === undefined && pending;
-    return new Promise<R1 | R2>((resolve, reject) => {
-      const settle = (): void => {
-        if (driver !== undefined && pending) {
-          driver._removeAsyncWaiter(this);
-          // Python's Task.__step: the driver was suspended here; a cancel
-          // request made after this future completed (so it could not
-          // cancel it) is thrown in at this await instead of its outcome,
-          // which counts as retrieved.
-          const cancelled = driver._state === PENDING ? driver._takeMustCancel() : null;
-          if (cancelled !== null) {
-            this._retrieved();
-            loop._needMicrotasks();
-            rejectInto(cancelled, resolve, reject, onrejected);
-            return;
-          }
-        }
-        settleInto(this, resolve, reject, onfulfilled, onrejected);
-      };
+    const promise = new Promise<R1 | R2>(capture);
+    const w = new FutureAwait<T, R1, R2>(
+      this,
+      pending ? driver : undefined,
+      capturedResolve as (v: R1 | R2 | PromiseLike<R1 | R2>) => void,
+      capturedReject,
+      onfulfilled,
+      onrejected,
+    );
+    if (driver !== undefined && driver._state === PENDING) {
+      if (driver._loop !== loop) {
+        const err = new RuntimeError(
+          `a task of one event loop awaited ${this[REPR]()}, which belongs to another loop`,
+        );
+        rejectInto(err, w._resolve, w._reject, onrejected);
+        return promise;
+      }
+      if (pending) {
+        driver._addAsyncWaiter(this);
+        this._addCallback(w);
+        // Python's Task.__step for a future yielded while a cancel request
+        // is pending: cancel the future; the await then throws when its
+        // cancellation arrives, one iteration later.
+        if (driver._mustCancel && this.cancel(driver._cancelMessage)) driver._mustCancel = false;
+        return promise;
+      }
+    }
+    // A done future does not suspend the awaiting code: its outcome comes
+    // at once, and a pending cancel request waits for a real suspension.
+    if (!pending) queueMicrotask(() => w._step());
+    else {
       // Code outside any task can wait on a future of a loop that is not
       // running (a job submitted before run()): it settles without the loop.
-      if (detached) (settle as { [DIRECT]?: boolean })[DIRECT] = true;
-      if (driver !== undefined && driver._state === PENDING) {
-        if (driver._loop !== loop) {
-          const err = new RuntimeError(
-            `a task of one event loop awaited ${this[REPR]()}, which belongs to another loop`,
-          );
-          rejectInto(err, resolve, reject, onrejected);
-          return;
-        }
-        if (pending) {
-          driver._addAsyncWaiter(this);
-          this._addCallback(settle);
-          // Python's Task.__step for a future yielded while a cancel request
-          // is pending: cancel the future; the await then throws when its
-          // cancellation arrives, one iteration later.
-          if (driver._mustCancel && this.cancel(driver._cancelMessage)) driver._mustCancel = false;
-          return;
-        }
-      }
-      // A done future does not suspend the awaiting code: its outcome comes
-      // at once, and a pending cancel request waits for a real suspension.
-      if (!pending) queueMicrotask(settle);
-      else this._addCallback(settle);
-    });
+      if (driver === undefined) w[DIRECT] = true;
+      this._addCallback(w);
+    }
+    return promise;
   }
 
   // --- repr --------------------------------------------------------------
@@ -603,6 +595,70 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
 
 Object.defineProperty(Future.prototype, "_bridge", { value: false });
 
+// The executor of the promises `Future.then` makes: it hands out the
+// resolving functions without a closure per promise.
+let capturedResolve: (v: unknown) => void = () => {};
+let capturedReject: (e: unknown) => void = () => {};
+function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
+  capturedResolve = resolve as (v: unknown) => void;
+  capturedReject = reject;
+}
+
+/**
+ * One `await fut` (a `then` call): the future's done callback (a future
+ * calls `_step()` of a callback that is not a function), settling the
+ * promise `then` returned. Awaited by a task's async code (`_driver`), the
+ * future is what the task waits on until then.
+ */
+class FutureAwait<T, R1, R2> {
+  /** @internal */ _fut: Future<T>;
+  /** @internal The task whose async code waits, while the future is pending. */
+  _driver: Driver | undefined;
+  /** @internal */ _resolve: (v: R1 | R2 | PromiseLike<R1 | R2>) => void;
+  /** @internal */ _reject: (e: unknown) => void;
+  /** @internal */ _onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined;
+  /** @internal */ _onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined;
+  /** @internal Settles without the loop (see `Future.then`). */
+  [DIRECT]?: boolean;
+
+  constructor(
+    fut: Future<T>,
+    driver: Driver | undefined,
+    resolve: (v: R1 | R2 | PromiseLike<R1 | R2>) => void,
+    reject: (e: unknown) => void,
+    onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined,
+    onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined,
+  ) {
+    this._fut = fut;
+    this._driver = driver;
+    this._resolve = resolve;
+    this._reject = reject;
+    this._onfulfilled = onfulfilled;
+    this._onrejected = onrejected;
+  }
+
+  /** The future is done: settle the promise. */
+  _step(): void {
+    const fut = this._fut;
+    const driver = this._driver;
+    if (driver !== undefined) {
+      driver._removeAsyncWaiter(fut);
+      // Python's Task.__step: the driver was suspended here; a cancel
+      // request made after this future completed (so it could not cancel
+      // it) is thrown in at this await instead of its outcome, which
+      // counts as retrieved.
+      const cancelled = driver._state === PENDING ? driver._takeMustCancel() : null;
+      if (cancelled !== null) {
+        fut._retrieved();
+        fut._loop._needMicrotasks();
+        rejectInto(cancelled, this._resolve, this._reject, this._onrejected);
+        return;
+      }
+    }
+    settleInto(fut, this._resolve, this._reject, this._onfulfilled, this._onrejected);
+  }
+}
+
 /**
  * @internal Settle a promise (made by a `then` call) with the outcome of the
  * done future `fut`, through the `then` callbacks, and mark the loop as
@@ -650,6 +706,7 @@ export function settleInto<T, R1, R2>(
  * A host promise is adopted, as JavaScript users expect.
  */
 export function promiseValue(value: unknown, where: string): unknown {
+  if (typeof value !== "object" || value === null) return value;
   if (
     (value instanceof Future || isGeneratorObject(value)) &&
     typeof (value as PromiseLike<unknown>).then === "function"

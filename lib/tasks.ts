@@ -308,11 +308,14 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
   _removeAsyncWaiter(fut: Future<unknown>): void {
     const w = this._extra?.waiters;
     if (w === undefined) return;
-    const i = w.indexOf(fut);
-    if (i >= 0) {
+    const last = w.length - 1;
+    if (last >= 0 && w[last] === fut) w.pop(); // mostly the only one
+    else {
+      const i = w.indexOf(fut);
+      if (i < 0) return;
       w.splice(i, 1);
-      this._updateBusy();
     }
+    this._updateBusy();
   }
 
   /** @internal */
