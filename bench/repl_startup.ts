@@ -10,8 +10,9 @@
  * tests/repl_pty.py, which measures from the moment it starts the command to
  * the first `> ` the command writes (Python's `>>> ` ends with one), so the
  * relay's own start is not counted. The commands take turns, after one
- * discarded warm-up round (caches). `deno task repl` is the command the
- * README gives, as a user types it (no `--quiet`). Python is the
+ * discarded warm-up round (caches). `deno run -A repl/main.ts` is the
+ * command the README gives, as a user types it (no `--quiet`);
+ * `deno task repl` is the same through the task runner. Python is the
  * interpreter `python3` names, started directly (a version manager's shim
  * would add its own start).
  */
@@ -41,8 +42,8 @@ const pyVersion = new TextDecoder().decode(
 ).trim();
 
 const systems: Array<[string, string[]]> = [
-  ["deno task repl", [Deno.execPath(), "task", "repl"]],
   ["deno run -A repl/main.ts", [Deno.execPath(), "run", "-A", "repl/main.ts"]],
+  ["deno task repl", [Deno.execPath(), "task", "repl"]],
   [`python3 -m asyncio (${pyVersion})`, [PYTHON, "-m", "asyncio"]],
   ["deno repl", [Deno.execPath(), "repl"]],
 ];

@@ -6,7 +6,9 @@
 const ROOT = new URL("../", import.meta.url);
 const MAIN = new URL("../repl/main.ts", import.meta.url).pathname;
 
-/** The command the README gives: `deno task repl` (no `--quiet`: what a user sees). */
+/** The command the README gives: `deno run -A repl/main.ts` (no `--quiet`: what a user sees). */
+export const README_COMMAND: string[] = [Deno.execPath(), "run", "-A", "repl/main.ts"];
+/** The same through the task runner: `deno task repl`. */
 export const TASK: string[] = [Deno.execPath(), "task", "repl"];
 const PTY = new URL("./repl_pty.py", import.meta.url).pathname;
 
@@ -167,14 +169,14 @@ export class PtyRepl {
    *
    * @param args Its flags.
    * @param env Extra environment.
-   * @param command Run this instead of {@linkcode TASK} (`deno task repl`).
+   * @param command Run this instead of {@linkcode README_COMMAND}.
    */
   static start(
     args: string[] = [],
     env: Record<string, string> = {},
     command?: string[],
   ): PtyRepl {
-    const cmd = command ?? TASK;
+    const cmd = command ?? README_COMMAND;
     // A history file of its own, removed at close(), unless the test names one.
     let tempDir: string | null = null;
     if (!("YIELDFROM_REPL_HISTORY" in env)) {

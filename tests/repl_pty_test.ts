@@ -5,7 +5,7 @@
  */
 
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { PtyRepl } from "./_repl.ts";
+import { PtyRepl, README_COMMAND, TASK } from "./_repl.ts";
 
 const ENTER = "\r", CTRL_C = "\x03", CTRL_D = "\x04", UP = "\x1b[A", LEFT = "\x1b[D";
 const BACKSPACE = "\x7f";
@@ -32,7 +32,7 @@ async function withRepl(
 Deno.test("repl pty: banner, prompt, line editing, continuation prompt, Ctrl-D", async () => {
   const r = await withRepl(async (r) => {
     const banner = await r.expect("> ");
-    assertMatch(banner, /^Task repl deno run .*\n@yieldfrom\/asyncio \d+\.\d+\.\d+ REPL \(Deno /);
+    assertMatch(banner, /^@yieldfrom\/asyncio \d+\.\d+\.\d+ REPL \(Deno /);
     assertStringIncludes(banner, "Type .help for help, .exit or Ctrl-D to leave.");
     // type "2 + 3", go left twice, delete " +" with two backspaces, type "*": "2* 3"
     await r.send("2 + 3" + LEFT + LEFT + BACKSPACE + BACKSPACE + "*" + ENTER);
@@ -277,6 +277,8 @@ Deno.test("repl pty: under deno task, one Ctrl-C (delivered twice) counts once",
       assert(!shown.includes("CancelledError"), shown);
       await r.send(CTRL_D);
     },
+    {},
+    TASK,
   );
   assertEquals(await r.close(), 0);
 });
@@ -324,18 +326,24 @@ Deno.test("repl pty: the harness sets the terminal's type, whatever the caller's
   }
 });
 
-Deno.test("repl pty: the first prompt of deno task repl stays on the screen", async () => {
-  const r = await withRepl(async (r) => {
-    await r.expect("Ctrl-D to leave.\n");
-    await r.expect("> ");
-    // Nothing typed: whatever the REPL starts after the prompt must not erase it.
-    await wait(2000);
-    assertEquals(r.row, "> ");
-    await r.send("1 + 1" + ENTER);
-    await r.expect("\n2\n");
-    await r.send(CTRL_D);
-  });
-  assertEquals(await r.close(), 0);
+Deno.test("repl pty: the first prompt stays on the screen (the README's command and deno task repl)", async () => {
+  for (const command of [README_COMMAND, TASK]) {
+    const r = await withRepl(
+      async (r) => {
+        await r.expect("Ctrl-D to leave.\n");
+        await r.expect("> ");
+        // Nothing typed: whatever the REPL starts after the prompt must not erase it.
+        await wait(2000);
+        assertEquals(r.row, "> ", command.join(" "));
+        await r.send("1 + 1" + ENTER);
+        await r.expect("\n2\n");
+        await r.send(CTRL_D);
+      },
+      {},
+      command,
+    );
+    assertEquals(await r.close(), 0);
+  }
 });
 
 /** The REPL's process id, read at the prompt. */
