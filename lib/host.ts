@@ -61,9 +61,10 @@ export class HostBridge {
    * timer), the host timer outlives a wake-up, and the next sleep for the
    * same time (within a millisecond) reuses it: a loop woken by I/O again
    * and again, with a far timer pending, does not arm and clear a host
-   * timer each time.
+   * timer each time. With `"alive"` (a timer that only keeps the process
+   * alive), any kept timer already armed serves.
    */
-  sleep(delayMs: number, keep = false): Promise<void> {
+  sleep(delayMs: number, keep: boolean | "alive" = false): Promise<void> {
     this.timerFired = false;
     return new Promise<void>((resolve) => {
       this.sleepResolve = resolve;
@@ -73,13 +74,14 @@ export class HostBridge {
       }
       const due = performance.now() + delayMs;
       if (
-        keep && this.timerKept && this.timer !== undefined && Math.abs(this.timerDue - due) <= 1
+        keep !== false && this.timerKept && this.timer !== undefined &&
+        (keep === "alive" || Math.abs(this.timerDue - due) <= 1)
       ) {
         return; // the armed timer fires then
       }
       this.clearTimer();
       this.timerDue = due;
-      this.timerKept = keep;
+      this.timerKept = keep !== false;
       this.timer = setTimeout(this.onTimer, delayMs);
     });
   }

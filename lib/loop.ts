@@ -580,7 +580,12 @@ export class EventLoop implements AbstractEventLoop {
     }
     // Deno does not keep a process alive for signal listeners; a loop that
     // waits for a signal must, as Python's does.
-    if (delayMs < 0 && this._signalHandlers.size > 0) delayMs = MAX_SLEEP_MS;
+    // The keep-alive timer outlives wake-ups (any one will do): a server
+    // woken by every request does not arm and clear a host timer each time.
+    if (delayMs < 0 && this._signalHandlers.size > 0) {
+      await host.sleep(MAX_SLEEP_MS, "alive");
+      return;
+    }
     // A real timer's time is absolute: the host timer may serve several sleeps.
     await host.sleep(delayMs, !this._virtual && delayMs >= 0 && delayMs < MAX_SLEEP_MS);
   }
