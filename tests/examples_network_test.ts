@@ -98,6 +98,17 @@ function hasRedis(): boolean {
   }
 }
 
+/** Kill a peer server still running (a failed test), and wait for it to exit. */
+async function ensureStopped(server: Deno.ChildProcess): Promise<void> {
+  try {
+    server.kill("SIGKILL");
+  } catch {
+    // already stopped
+  }
+  await server.status;
+  await server.stderr.cancel();
+}
+
 const redis = hasRedis();
 if (!redis) console.log("redis-server is not installed here: the Redis example test is skipped");
 
@@ -124,13 +135,7 @@ Deno.test({
       server.kill("SIGTERM");
       await log.all();
     } finally {
-      try {
-        server.kill("SIGKILL");
-      } catch {
-        // already stopped
-      }
-      await server.status;
-      await server.stderr.cancel();
+      await ensureStopped(server);
     }
   },
 });
@@ -248,13 +253,7 @@ Deno.test({
       server.kill("SIGTERM");
       await out.all();
     } finally {
-      try {
-        server.kill("SIGKILL");
-      } catch {
-        // already stopped
-      }
-      await server.status;
-      await server.stderr.cancel();
+      await ensureStopped(server);
     }
   },
 });
