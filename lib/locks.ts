@@ -16,7 +16,8 @@ import { BrokenBarrierError, CancelledError, RuntimeError, ValueError } from "./
 import { describe, inspectable, REPR } from "./format_helpers.ts";
 import { _getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
-import { type Coro, type Coroutine, coroutine, lightCoroutine } from "./coroutines.ts";
+import { type Coro, type Coroutine, coroutine } from "./coroutines.ts";
+import { inlineAwaitable } from "./inline_await.ts";
 import type { AbstractEventLoop } from "./events.ts";
 import { Deque } from "./deque.ts";
 import { ACQUIRE_RELEASE } from "./context.ts";
@@ -85,7 +86,7 @@ class LockAcquire extends WaiterCoro<true> {
     this._lock._locked = true;
   }
 }
-lightCoroutine(LockAcquire, "acquire", true);
+inlineAwaitable(LockAcquire, "acquire");
 
 const lockEnter = coroutine(
   function* aenter(lock: { acquire(): Coroutine<unknown> }): Coro<undefined> {
@@ -286,7 +287,7 @@ class EventWait extends WaiterCoro<true> {
     this._event._waiters!.remove(fut);
   }
 }
-lightCoroutine(EventWait, "wait", true);
+inlineAwaitable(EventWait, "wait");
 
 /**
  * A flag tasks can wait for (Python's `asyncio.Event`): `wait()` blocks until
@@ -590,7 +591,7 @@ class SemaphoreAcquire extends WaiterCoro<true> {
     }
   }
 }
-lightCoroutine(SemaphoreAcquire, "acquire", true);
+inlineAwaitable(SemaphoreAcquire, "acquire");
 
 /**
  * A semaphore (Python's `asyncio.Semaphore`): a counter that `acquire()`

@@ -32,10 +32,10 @@ import {
   isGeneratorLike,
   isThenable,
   LightCoro,
-  lightCoroutine,
   wrap,
 } from "./coroutines.ts";
 import type { TimerHandle } from "./handles.ts";
+import { inlineAwaitable } from "./inline_await.ts";
 import { checkSeconds } from "./seconds.ts";
 import { WaiterCoro } from "./waiters.ts";
 import { debugState, taskDone, trackCoroutine, trackTask } from "./debug.ts";
@@ -924,7 +924,7 @@ class Sleep<T> extends WaiterCoro<T> {
     this._handle = null;
   }
 }
-lightCoroutine(Sleep, "sleep", true);
+inlineAwaitable(Sleep, "sleep");
 
 /**
  * `sleep(0)`'s coroutine object (Python's `__sleep0`): one bare yield, which
@@ -946,7 +946,7 @@ class Sleep0<T> extends LightCoro<T> {
     return iterYield(undefined);
   }
 }
-lightCoroutine(Sleep0, "sleep", true);
+inlineAwaitable(Sleep0, "sleep");
 
 /**
  * Suspend the calling coroutine for `delay` seconds, then return `result`.

@@ -8,7 +8,8 @@
 import type { EventLoop } from "../lib/loop.ts";
 import { allTasks, Task } from "../lib/tasks.ts";
 import type { Future } from "../lib/futures.ts";
-import { coroInfo, inlineAwaitName } from "../lib/coroutines.ts";
+import { coroInfo } from "../lib/coroutines.ts";
+import { inlineAwaitName } from "../lib/inline_await.ts";
 import { REPR } from "../lib/format_helpers.ts";
 
 /** What the commands need from the REPL. */
