@@ -46,6 +46,10 @@ export interface Driver {
   _takeMustCancel(): CancelledError | null;
   _addAsyncWaiter(fut: Future<unknown>): void;
   _removeAsyncWaiter(fut: Future<unknown>): void;
+  /** Its async code awaits the pending `fut`; `waker._step()` runs when `fut` is done. */
+  _awaitFrom(fut: Future<unknown>, waker: object): void;
+  /** Its async code is woken from `fut` (`null`: a bare yield): the cancellation to throw in, if any. */
+  _wokenFrom(fut: Future<unknown> | null): CancelledError | null;
   _spawnNested(
     coro: Generator<unknown, unknown, unknown>,
     onFinish: () => void,
@@ -525,12 +529,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
         return promise;
       }
       if (pending) {
-        driver._addAsyncWaiter(this);
-        this._addCallback(w);
-        // Python's Task.__step for a future yielded while a cancel request
-        // is pending: cancel the future; the await then throws when its
-        // cancellation arrives, one iteration later.
-        if (driver._mustCancel && this.cancel(driver._cancelMessage)) driver._mustCancel = false;
+        driver._awaitFrom(this, w);
         return promise;
       }
     }
@@ -641,21 +640,13 @@ class FutureAwait<T, R1, R2> {
   _step(): void {
     const fut = this._fut;
     const driver = this._driver;
-    if (driver !== undefined) {
-      driver._removeAsyncWaiter(fut);
-      // Python's Task.__step: the driver was suspended here; a cancel
-      // request made after this future completed (so it could not cancel
-      // it) is thrown in at this await instead of its outcome, which
-      // counts as retrieved.
-      const cancelled = driver._state === PENDING ? driver._takeMustCancel() : null;
-      if (cancelled !== null) {
-        fut._retrieved();
-        fut._loop._needMicrotasks();
-        rejectInto(cancelled, this._resolve, this._reject, this._onrejected);
-        return;
-      }
+    const cancelled = driver === undefined ? null : driver._wokenFrom(fut);
+    if (cancelled !== null) {
+      fut._loop._needMicrotasks();
+      rejectInto(cancelled, this._resolve, this._reject, this._onrejected);
+    } else {
+      settleInto(fut, this._resolve, this._reject, this._onfulfilled, this._onrejected);
     }
-    settleInto(fut, this._resolve, this._reject, this._onfulfilled, this._onrejected);
   }
 }
 
@@ -673,20 +664,7 @@ export function settleInto<T, R1, R2>(
 ): void {
   fut._loop._needMicrotasks();
   if (fut._state === RESULT) {
-    let value: unknown;
-    try {
-      value = promiseValue(fut._result, "await");
-    } catch (e) {
-      // The value cannot be delivered: the awaiting code gets the error
-      // (through onrejected: an `await` ignores the promise `then` returns).
-      rejectInto(e, resolve, reject, onrejected);
-      return;
-    }
-    try {
-      resolve(onfulfilled ? onfulfilled(value as T) : value as R1);
-    } catch (e) {
-      reject(e);
-    }
+    fulfillInto(fut._result as T, resolve, reject, onfulfilled, onrejected);
     return;
   }
   let error: unknown;
@@ -696,6 +674,33 @@ export function settleInto<T, R1, R2>(
     error = e;
   }
   rejectInto(error, resolve, reject, onrejected);
+}
+
+/**
+ * @internal Settle a promise (made by a `then` call) with `value`, through
+ * the `then` callbacks.
+ */
+export function fulfillInto<T, R1, R2>(
+  value: T,
+  resolve: (v: R1 | R2 | PromiseLike<R1 | R2>) => void,
+  reject: (e: unknown) => void,
+  onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+  onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+): void {
+  let v: unknown;
+  try {
+    v = promiseValue(value, "await");
+  } catch (e) {
+    // The value cannot be delivered: the awaiting code gets the error
+    // (through onrejected: an `await` ignores the promise `then` returns).
+    rejectInto(e, resolve, reject, onrejected);
+    return;
+  }
+  try {
+    resolve(onfulfilled ? onfulfilled(v as T) : v as R1);
+  } catch (e) {
+    reject(e);
+  }
 }
 
 /**

@@ -12,9 +12,9 @@ import {
   BLOCKING,
   type Driver,
   driverStorage,
+  fulfillInto,
   Future,
   PENDING,
-  promiseValue,
   rejectInto,
   STEP,
 } from "./futures.ts";
@@ -122,19 +122,7 @@ class InlineAwait<T, R1, R2> {
     loop._current = prev;
     if (r.done) {
       loop._needMicrotasks();
-      let value: unknown;
-      try {
-        value = promiseValue(r.value, "await");
-      } catch (e) {
-        rejectInto(e, this._resolve, this._reject, this._onrejected);
-        return;
-      }
-      const onfulfilled = this._onfulfilled;
-      try {
-        this._resolve(onfulfilled ? onfulfilled(value as T) : value as R1);
-      } catch (e) {
-        this._reject(e);
-      }
+      fulfillInto(r.value, this._resolve, this._reject, this._onfulfilled, this._onrejected);
       return;
     }
     const y = r.value;
@@ -150,11 +138,7 @@ class InlineAwait<T, R1, R2> {
     }
     fut._result = undefined;
     this._fut = fut;
-    driver._addAsyncWaiter(fut);
-    fut._addCallback(this as unknown as Driver);
-    // Python's Task.__step for a future yielded while a cancel request is
-    // pending: cancel the future; if it cannot be, throw at the next step.
-    if (driver._mustCancel && fut.cancel(driver._cancelMessage)) driver._mustCancel = false;
+    driver._awaitFrom(fut, this);
   }
 
   /**
@@ -163,19 +147,11 @@ class InlineAwait<T, R1, R2> {
    * thrown in instead of the future's outcome, which counts as retrieved.
    */
   _step(): void {
-    const driver = this._driver;
     const fut = this._fut;
-    if (fut !== null) {
-      this._fut = null;
-      driver._removeAsyncWaiter(fut);
-    }
-    const cancelled = driver._state === PENDING ? driver._takeMustCancel() : null;
-    if (cancelled !== null) {
-      if (fut !== null) fut._retrieved();
-      this._run(cancelled, true);
-    } else {
-      this._run(undefined, false);
-    }
+    this._fut = null;
+    const cancelled = this._driver._wokenFrom(fut);
+    if (cancelled !== null) this._run(cancelled, true);
+    else this._run(undefined, false);
   }
 }
 

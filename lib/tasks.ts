@@ -304,6 +304,32 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     this._updateBusy();
   }
 
+  /**
+   * @internal Its async code awaits the pending `fut`: `fut` is what the task
+   * waits on, and `waker._step()` runs when it is done. Python's
+   * `Task.__step` for a future yielded while a cancel request is pending:
+   * cancel the future (the await throws when its cancellation arrives); if
+   * it cannot be, the request waits for the wake-up.
+   */
+  _awaitFrom(fut: Future<unknown>, waker: object): void {
+    this._addAsyncWaiter(fut);
+    fut._addCallback(waker);
+    if (this._mustCancel && fut.cancel(this._cancelMessage)) this._mustCancel = false;
+  }
+
+  /**
+   * @internal Its async code is woken from `fut` (`null`: a bare yield's
+   * iteration came). Returns the cancellation to throw in there instead of
+   * the outcome, as `Task.__step` does with a request made after the future
+   * completed (its outcome then counts as retrieved); else `null`.
+   */
+  _wokenFrom(fut: Future<unknown> | null): CancelledError | null {
+    if (fut !== null) this._removeAsyncWaiter(fut);
+    const cancelled = this._state === PENDING ? this._takeMustCancel() : null;
+    if (cancelled !== null && fut !== null) fut._retrieved();
+    return cancelled;
+  }
+
   /** @internal */
   _removeAsyncWaiter(fut: Future<unknown>): void {
     const w = this._extra?.waiters;
