@@ -699,3 +699,37 @@ Deno.test("asyncWith(runner, …) sets the runner up and cleans it up", async ()
   });
   assertEquals(log, ["up", "with", "down"]);
 });
+
+Deno.test("a handler failing after prepare(): the error is reported and the started body is broken off, as aiohttp closes the connection; the server goes on", async () => {
+  const app = new web.Application();
+  app.router.addGet("/late", async (request: web.Request) => {
+    const r = new web.StreamResponse();
+    await r.prepare(request);
+    await r.write("partial\n");
+    await asyncio.sleep(0);
+    throw new Error("late boom");
+  });
+  app.router.addGet("/ok", () => new web.Response({ text: "ok" }));
+  const reported: Record<string, unknown>[] = [];
+  await serve(app, async (base) => {
+    asyncio.getRunningLoop().setExceptionHandler((_loop, ctx) => reported.push(ctx));
+    const resp = await fetch(`${base}/late`, { signal: AbortSignal.timeout(5000) });
+    assertEquals(resp.status, 200);
+    // The body ends in an error, not in a clean end (nor a hang).
+    await assertRejects(() => resp.text());
+    const r = await req(`${base}/ok`);
+    assertEquals([r.status, r.text], [200, "ok"]);
+  });
+  assertEquals(reported.length, 1);
+  assertEquals((reported[0].exception as Error).message, "late boom");
+});
+
+Deno.test("prepare() of a request that is not being served throws, and leaves the response unprepared", async () => {
+  await asyncio.run(async () => {
+    const request = new web.Request(new Request("http://localhost/"));
+    const r = new web.StreamResponse();
+    await assertRejects(() => r.prepare(request), asyncio.RuntimeError, "not being served");
+    assertEquals(r.prepared, false);
+    await assertRejects(() => r.prepare(request), asyncio.RuntimeError, "not being served");
+  });
+});

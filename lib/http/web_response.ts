@@ -314,6 +314,24 @@ export class StreamResponse {
     }
   }
 
+  /**
+   * @internal The handler failed (or answered with another response) after
+   * this one was sent: its body cannot end cleanly, so the connection is
+   * broken off, as aiohttp closes the transport then.
+   */
+  _abort(): void {
+    if (this._controller !== null && !this._eof) {
+      this._eof = true;
+      if (!this._gone) {
+        try {
+          this._controller.error(new Error("the handler failed after the response was prepared"));
+        } catch {
+          // the client went away
+        }
+      }
+    }
+  }
+
   /** @internal Wake the writer waiting for the client. */
   _wake(): void {
     const w = this._waiter;
@@ -332,6 +350,11 @@ const prepareCoro = coroutine(function* (r: StreamResponse, request: Request): C
   if (request === null || typeof request !== "object" || typeof request._respond !== "function") {
     throw new TypeError(
       `StreamResponse.prepare(): expected the web.Request being answered, got ${describe(request)}`,
+    );
+  }
+  if (request._responder === null) {
+    throw new RuntimeError(
+      "StreamResponse.prepare(): this request is not being served (made by hand, or answered already)",
     );
   }
   const loop = request._loop;

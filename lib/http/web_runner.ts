@@ -108,9 +108,12 @@ function finishPending(p: Pending, task: Task<HandlerResult>): void {
     } catch (e) {
       resp = serverError(core.app, request, e);
     }
+    const prepared = request._prepared;
     if (request._responder === null) {
-      // A prepared StreamResponse was sent already: end its body.
-      if (resp instanceof StreamResponse) resp._finish();
+      // A prepared StreamResponse was sent already: end its body, or break
+      // it off if the handler failed or answered with another response.
+      if (resp === prepared) prepared._finish();
+      else prepared?._abort();
     } else {
       let host: globalThis.Response;
       try {
