@@ -14,6 +14,7 @@
  * @module
  */
 
+import { checkSeconds } from "../seconds.ts";
 import { getRunningLoop } from "../events.ts";
 import { type Coro, type Coroutine, coroutine, LightCoro, lightCoroutine } from "../coroutines.ts";
 import { iterReturn } from "../futures.ts";
@@ -40,14 +41,8 @@ export interface ClientTimeoutOptions {
 const TIMEOUT_FIELDS = ["total", "connect", "sockRead", "sockConnect"] as const;
 
 function checkTimeoutField(value: unknown, name: string): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(
-      `ClientTimeout: ${name} must be a number of seconds or null, got ${describe(value)}`,
-    );
-  }
-  if (value < 0) throw new ValueError(`ClientTimeout: ${name} must be >= 0, got ${value}`);
-  return value === 0 || value === Infinity ? null : value;
+  const seconds = checkSeconds(value, "ClientTimeout", name, { nullable: true });
+  return seconds === 0 || seconds === Infinity ? null : seconds;
 }
 
 /**

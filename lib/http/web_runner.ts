@@ -8,6 +8,7 @@
  * @module
  */
 
+import { checkSeconds } from "../seconds.ts";
 import type { AbstractEventLoop } from "../events.ts";
 import { getRunningLoop } from "../events.ts";
 import { _fromDenoError, CancelledError, KeyboardInterrupt, RuntimeError } from "../errors.ts";
@@ -19,7 +20,6 @@ import { run } from "../runners.ts";
 import { Application, handleRequest, runSignal, serverError } from "./web_app.ts";
 import type { HandlerResult } from "./web_urldispatcher.ts";
 import { Request } from "./web_request.ts";
-import { StreamResponse } from "./web_response.ts";
 
 /** Options of {@linkcode AppRunner}. */
 export interface AppRunnerOptions {
@@ -28,13 +28,6 @@ export interface AppRunnerOptions {
    * them (default 60, as aiohttp).
    */
   shutdownTimeout?: number;
-}
-
-function checkSeconds(x: unknown, what: string, where: string): number {
-  if (typeof x !== "number" || Number.isNaN(x) || x < 0) {
-    throw new TypeError(`${where}: ${what} must be a number of seconds >= 0, got ${describe(x)}`);
-  }
-  return x;
 }
 
 /** One request in flight: Deno's promise and the handler's task. */
@@ -206,8 +199,8 @@ export class AppRunner {
     this.app = app;
     this.shutdownTimeout = checkSeconds(
       options.shutdownTimeout ?? 60,
-      "shutdownTimeout",
       "web.AppRunner()",
+      "shutdownTimeout",
     );
   }
 
