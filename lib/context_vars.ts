@@ -55,9 +55,9 @@ export interface ContextOwner {
  * - `curDriver`: the step that was running when `cur` was set: a task step
  *   started inside (an eager task) runs in its own context, and `cur` is
  *   current again when it returns;
- * - `used`: whether the program made a context variable: until then every
- *   context is empty, and callbacks run with no bookkeeping at all (context
- *   variables are made once, at module level, as in Python);
+ * - `used`: whether the program ever set a context variable: until then
+ *   every context is empty, and tasks and callbacks run with no bookkeeping
+ *   at all (a variable that is made but never set costs nothing);
  * - `scratch`: the owner of the running callback (one object for all: a
  *   callback's context lives as long as the callback runs), and `gen`, which
  *   tells one callback's context from the next one's.
@@ -157,6 +157,17 @@ export function beginCallback(vars: VarMap | Context): ContextOwner | Context | 
   return prev;
 }
 
+/**
+ * @internal On a callback wrapped to run in a context: the function it
+ * wraps (whose name reports and reprs show).
+ */
+export const WRAPPED: unique symbol = Symbol("yieldfrom.asyncio.wrappedCallback");
+
+/** @internal The name of a callback, seen through a context wrapper. */
+export function callbackName(cb: { name: string; [WRAPPED]?: { name: string } }): string {
+  return (cb[WRAPPED] ?? cb).name || "<anonymous>";
+}
+
 /** @internal The callback is over (see {@linkcode beginCallback}). */
 export function endCallback(prev: ContextOwner | Context | null): void {
   contextState.cur = prev;
@@ -206,7 +217,6 @@ export class ContextVar<T> {
       );
     }
     this.name = name;
-    contextState.used = true;
     this._default = options !== undefined && options !== null && "default" in options
       ? options.default as T
       : NO_DEFAULT;
@@ -238,6 +248,8 @@ export class ContextVar<T> {
    * @returns A token that `reset()` takes to restore the previous value.
    */
   set(value: T): Token<T> {
+    // From now on a context may hold values: tasks and callbacks copy it.
+    contextState.used = true;
     const target = currentTarget();
     const vars = target._context as VarMap;
     const self = this as ContextVar<unknown>;

@@ -18,11 +18,13 @@ import { type AbstractEventLoop, getEventLoop } from "./events.ts";
 import { createdAt } from "./debug.ts";
 import {
   beginCallback,
+  callbackName,
   captureContext,
   Context,
   contextState,
   endCallback,
   type VarMap,
+  WRAPPED,
 } from "./context_vars.ts";
 
 /** @internal Future states. */
@@ -114,8 +116,6 @@ export interface FutureExtra {
   tracked?: boolean;
 }
 
-const WRAPPED: unique symbol = Symbol("yieldfrom.asyncio.wrappedCallback");
-
 /** `callback` running in a context of its own (see `addDoneCallback`). */
 function inContext<T>(callback: DoneCallback<T>, vars: VarMap | Context): DoneCallback<T> {
   const wrapper = (fut: Future<T>): unknown => {
@@ -126,8 +126,7 @@ function inContext<T>(callback: DoneCallback<T>, vars: VarMap | Context): DoneCa
       endCallback(prev);
     }
   };
-  Object.defineProperty(wrapper, "name", { value: callback.name });
-  Object.defineProperty(wrapper, WRAPPED, { value: callback });
+  (wrapper as { [WRAPPED]?: unknown })[WRAPPED] = callback;
   return wrapper;
 }
 
@@ -320,13 +319,18 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
         `addDoneCallback(): the context option must be a Context, got ${describe(context)}`,
       );
     }
+    if (this._state !== PENDING) {
+      // The handle runs it in its context, as Python's call_soon(cb, fut, context=...).
+      if (context !== undefined) this._loop.callSoon({ context }, callback, this);
+      else this._loop.callSoon(callback, this);
+      return;
+    }
     // A callback runs in a copy of the current context; while no variable
     // was ever set there is nothing to copy and it is queued as it is.
     if (context !== undefined || contextState.used) {
       callback = inContext(callback, context ?? captureContext());
     }
-    if (this._state !== PENDING) this._loop.callSoon(callback, this);
-    else this._addCallback(callback);
+    this._addCallback(callback);
   }
 
   /**
@@ -555,7 +559,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
     const cbs = this._callbackList();
     if (cbs.length > 0) {
       const fmt = (cb: unknown) =>
-        typeof cb === "function" ? `${cb.name || "<anonymous>"}()` : "Task.wakeup()";
+        typeof cb === "function" ? `${callbackName(cb)}()` : "Task.wakeup()";
       const shown = cbs.length <= 2
         ? cbs.map(fmt).join(", ")
         : `${fmt(cbs[0])}, <${cbs.length - 2} more>, ${fmt(cbs[cbs.length - 1])}`;

@@ -10,16 +10,13 @@ import { describe as describeValue, REPR, shortRepr } from "./format_helpers.ts"
 import { createdAt } from "./debug.ts";
 import {
   beginCallback,
+  callbackName,
   captureContext,
   Context,
   contextState,
   endCallback,
   type VarMap,
 } from "./context_vars.ts";
-
-function isContext(x: unknown): x is Context {
-  return x instanceof Context;
-}
 
 /** A function scheduled on the loop: called with the arguments given when it was scheduled. */
 // deno-lint-ignore no-explicit-any
@@ -71,7 +68,7 @@ export function callbackWithOptions(
     );
   }
   const context = (options as CallbackOptions).context;
-  if (context !== undefined && !isContext(context)) {
+  if (context !== undefined && !(context instanceof Context)) {
     throw new TypeError(
       `${where}: the context option must be a Context (from copyContext() or new Context()), ` +
         `got ${describeValue(context)}`,
@@ -85,27 +82,21 @@ export function callbackWithOptions(
 }
 
 /**
- * `callback` running in a copy of the context it was scheduled in, or in
- * the Context given (see context_vars.ts). Handles are made this way only
- * once the program has a ContextVar: until then every context is empty and
- * a callback needs nothing.
+ * Run `h`'s callback in `vars` (a copy of the context it was scheduled in,
+ * or the Context given): see context_vars.ts.
  */
-function inCallbackContext(callback: Callback, vars: VarMap | Context): Callback {
-  const bound = function (this: unknown, ...args: unknown[]): unknown {
-    const prev = beginCallback(vars);
-    try {
-      return callback.apply(this, args);
-    } finally {
-      endCallback(prev);
-    }
-  };
-  Object.defineProperty(bound, "name", { value: callback.name });
-  return bound;
+function runIn(h: Handle, vars: VarMap | Context): void {
+  const prev = beginCallback(vars);
+  try {
+    Handle.prototype._run.call(h);
+  } finally {
+    endCallback(prev);
+  }
 }
 
 /** Python's `_format_callback`: `name(arg, ...)`. */
 export function formatCallback(cb: Callback, args: readonly unknown[] | null): string {
-  const name = cb.name || "<anonymous>";
+  const name = callbackName(cb);
   return `${name}(${args ? args.map((a) => shortRepr(a)).join(", ") : ""})`;
 }
 
@@ -125,11 +116,7 @@ export function formatCallback(cb: Callback, args: readonly unknown[] | null): s
  * ```
  */
 export class Handle {
-  /**
-   * @internal The callback; `null` once cancelled. Once the program has a
-   * ContextVar, it is the callback bound to its context (see
-   * {@linkcode inCallbackContext}).
-   */
+  /** @internal The callback; `null` once cancelled. */
   _callback: Callback | null;
   /** @internal The arguments, or `null` for none. */ _args: unknown[] | null;
 
@@ -141,18 +128,10 @@ export class Handle {
    * @param args Its arguments, or `null` for none.
    * @param loop The loop it belongs to (in debug mode it remembers where
    * the handle was made).
-   * @param context The context to run in; by default a copy of the current one.
    */
-  constructor(
-    callback: Callback,
-    args: unknown[] | null,
-    loop: AbstractEventLoop,
-    context?: Context,
-  ) {
+  constructor(callback: Callback, args: unknown[] | null, loop: AbstractEventLoop) {
     // Two fields only: a loop may hold a million of these at once.
-    this._callback = contextState.used || context !== undefined
-      ? inCallbackContext(callback, context ?? captureContext())
-      : callback;
+    this._callback = callback;
     this._args = args;
     if (loop.getDebug()) debugInfo.set(this, { tb: new Error().stack ?? "", cb: null, args: null });
   }
@@ -257,6 +236,44 @@ export function reportCallbackError(
   loop.callExceptionHandler(context);
 }
 
+/** A handle whose callback runs in a context of its own (see {@linkcode makeHandle}). */
+class ContextHandle extends Handle {
+  /** @internal */ _vars: VarMap | Context;
+
+  constructor(
+    callback: Callback,
+    args: unknown[] | null,
+    loop: AbstractEventLoop,
+    vars: VarMap | Context,
+  ) {
+    super(callback, args, loop);
+    this._vars = vars;
+  }
+
+  /** @internal */
+  override _run(): void {
+    runIn(this, this._vars);
+  }
+}
+
+Object.defineProperty(ContextHandle, "name", { value: "Handle" }); // reprs: <Handle cb()>
+
+/**
+ * @internal The handle of `callSoon`: a plain two-field Handle while the
+ * program has never set a context variable (every context is empty, so a
+ * callback needs none), else one that runs in a copy of the current context
+ * (or in the Context given).
+ */
+export function makeHandle(
+  callback: Callback,
+  args: unknown[] | null,
+  loop: AbstractEventLoop,
+  context?: Context,
+): Handle {
+  if (context === undefined && !contextState.used) return new Handle(callback, args, loop);
+  return new ContextHandle(callback, args, loop, context ?? captureContext());
+}
+
 /**
  * A callback scheduled for a time by `callLater()` or `callAt()`.
  *
@@ -275,6 +292,8 @@ export class TimerHandle extends Handle {
   /** @internal Tie-breaker: equal-time timers run in scheduling order. */ _seq: number;
   /** @internal Whether it sits in the loop's timer heap. */ _scheduled = false;
   /** @internal The loop whose heap holds it. */ _loop: AbstractEventLoop;
+  /** @internal The context it runs in; `null`: none needed (see {@linkcode makeHandle}). */
+  _vars: VarMap | Context | null;
 
   /**
    * Made by the loop's `callLater`/`callAt`.
@@ -294,10 +313,17 @@ export class TimerHandle extends Handle {
     loop: AbstractEventLoop,
     context?: Context,
   ) {
-    super(callback, args, loop, context);
+    super(callback, args, loop);
     this._when = when;
     this._seq = seq;
     this._loop = loop;
+    this._vars = context !== undefined ? context : contextState.used ? captureContext() : null;
+  }
+
+  /** @internal */
+  override _run(): void {
+    if (this._vars === null) super._run();
+    else runIn(this, this._vars);
   }
 
   /** The loop time (seconds) at which the callback is scheduled to run. */

@@ -22,6 +22,7 @@ import {
   type CallbackOptions,
   callbackWithOptions,
   Handle,
+  makeHandle,
   reportCallbackError,
   TimerHandle,
 } from "./handles.ts";
@@ -263,12 +264,12 @@ export class EventLoop implements AbstractEventLoop {
     if (typeof callback !== "function") {
       // callSoon({ context }, callback, ...args)
       const c = callbackWithOptions("callSoon()", callback, restArgs(arguments, 1));
-      const h = new Handle(c.callback, c.args, this, c.context);
+      const h = makeHandle(c.callback, c.args, this, c.context);
       this._schedule(RUN_HANDLE, h);
       return h;
     }
     // The arguments are read from `arguments`: no array at all for none.
-    const h = new Handle(callback, restArgs(arguments, 1), this);
+    const h = makeHandle(callback as Callback, restArgs(arguments, 1), this);
     this._schedule(RUN_HANDLE, h);
     return h;
   }

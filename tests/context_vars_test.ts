@@ -507,3 +507,32 @@ Deno.test("contextvars: a task stepped inside Context.run runs in its own contex
   });
   assertEquals(seen, ["in run: ctx", "eager step: ctx", "in run after: ctx", "task: task"]);
 });
+
+Deno.test("once a variable is set, handles and done callbacks still show the callback itself (name in reprs and reports) and run in the context they were made in", async () => {
+  const v = new ContextVar<string>("cbName", { default: "unset" });
+  await run(function* () {
+    v.set("task");
+    const loop = getRunningLoop();
+    const seen: string[] = [];
+    function tick() {
+      seen.push(v.get());
+    }
+    const h = loop.callSoon(tick);
+    assertEquals(repr(h), "<Handle tick()>");
+    const t = loop.callLater(1, tick);
+    assertEquals(repr(t).includes("tick()"), true);
+    t.cancel();
+    const f = loop.createFuture<number>();
+    f.addDoneCallback(function onDone() {
+      seen.push(`done ${v.get()}`);
+    });
+    assertEquals(repr(f), "<Future pending cb=[onDone()]>");
+    f.setResult(1);
+    // Already done: the callback goes through a handle, in the context given.
+    const ctx = new Context();
+    f.addDoneCallback(() => seen.push(`ctx ${v.get()}`), { context: ctx });
+    yield* sleep(0);
+    yield* sleep(0);
+    assertEquals(seen, ["task", "done task", "ctx unset"]);
+  });
+});
