@@ -118,7 +118,7 @@ export function captureContext(): VarMap {
 }
 
 /** @internal Enter `owner`'s context; returns what to give {@linkcode leaveContext}. */
-export function enterContext(
+function enterContext(
   owner: ContextOwner | Context,
 ): [ContextOwner | Context | null, unknown] {
   const state = contextState;
@@ -130,7 +130,7 @@ export function enterContext(
 }
 
 /** @internal Leave the context entered by {@linkcode enterContext}. */
-export function leaveContext(saved: [ContextOwner | Context | null, unknown]): void {
+function leaveContext(saved: [ContextOwner | Context | null, unknown]): void {
   contextState.cur = saved[0];
   contextState.curDriver = saved[1];
 }

@@ -14,7 +14,7 @@
  */
 
 /** The environment variable that turns debug mode on for every new loop. */
-export const DEBUG_ENV = "YIELDFROM_ASYNCIO_DEBUG";
+const DEBUG_ENV = "YIELDFROM_ASYNCIO_DEBUG";
 
 /**
  * `YIELDFROM_ASYNCIO_DEBUG` set to anything but the empty string (as
@@ -25,7 +25,7 @@ export const DEBUG_ENV = "YIELDFROM_ASYNCIO_DEBUG";
  *
  * @returns Whether the environment asks for debug mode.
  */
-export function debugFromEnv(): boolean {
+function debugFromEnv(): boolean {
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
   try {
     const status = deno?.permissions?.querySync?.({ name: "env", variable: DEBUG_ENV });
@@ -45,22 +45,12 @@ export function debugFromEnv(): boolean {
  */
 export const debugState: { tracking: boolean } = { tracking: false };
 
-let fromEnv: boolean | null = null;
-
 /**
- * @internal {@linkcode debugFromEnv}, read once (when the first loop is
- * made, or when this module loads): reading it costs microseconds, and
- * loops are made often.
+ * @internal {@linkcode debugFromEnv}, read once when this module loads:
+ * reading it costs microseconds, and loops are made often.
  */
-export function debugFromEnvOnce(): boolean {
-  return fromEnv ??= debugFromEnv();
-}
-debugState.tracking = debugFromEnvOnce();
-
-/** @internal A loop turned debug mode on: track coroutine objects from now on. */
-export function startTracking(): void {
-  debugState.tracking = true;
-}
+export const DEBUG_FROM_ENV: boolean = debugFromEnv();
+debugState.tracking = DEBUG_FROM_ENV;
 
 const here = new URL(".", import.meta.url).href;
 

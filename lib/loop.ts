@@ -62,7 +62,7 @@ import { UnretrievedTracker } from "./unretrieved.ts";
 import { HostBridge } from "./host.ts";
 import { checkSeconds, DURATION, MOMENT } from "./seconds.ts";
 import { ThreadPoolExecutor } from "./executors.ts";
-import { debugFromEnvOnce, formatCreation, startTracking, taskDone } from "./debug.ts";
+import { DEBUG_FROM_ENV, debugState, formatCreation, taskDone } from "./debug.ts";
 // The network methods (see the block at the end of EventLoop).
 import type { BaseProtocol } from "./protocols.ts";
 import type { SocketTransport } from "./transports.ts";
@@ -203,8 +203,9 @@ export class EventLoop implements AbstractEventLoop {
     this._virtual = clock === "virtual";
     this._resolution = CLOCK_RESOLUTION[clock];
     // Python's debug=None: the environment decides (read once, see debug.ts).
-    if (options?.debug ?? debugFromEnvOnce()) this._debug = true;
-    if (this._debug) startTracking();
+    if (options?.debug ?? DEBUG_FROM_ENV) this._debug = true;
+    // A coroutine object does not know which loop will run it: track them all from now on.
+    if (this._debug) debugState.tracking = true;
     this._reportSoon = options?.reportUnretrievedSoon === true;
     const threshold = options?.autojumpThreshold ?? AUTOJUMP_THRESHOLD;
     checkSeconds(threshold, "EventLoop", "autojumpThreshold", DURATION);
@@ -913,7 +914,7 @@ export class EventLoop implements AbstractEventLoop {
    */
   setDebug(enabled: boolean): void {
     this._debug = Boolean(enabled);
-    if (this._debug) startTracking();
+    if (this._debug) debugState.tracking = true;
   }
 
   /** Whether debug mode is on. */
