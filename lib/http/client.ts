@@ -20,7 +20,8 @@ import { type Coro, type Coroutine, coroutine, LightCoro, lightCoroutine } from 
 import { iterReturn } from "../futures.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
 import { describe, REPR } from "../format_helpers.ts";
-import { _Deadlines, _Exchange, ClientResponse, DEFAULT_LIMIT } from "./client_reqrep.ts";
+import { _Deadlines, _Exchange, ClientResponse } from "./client_reqrep.ts";
+import { DEFAULT_LIMIT } from "../streams.ts";
 import type { AbstractEventLoop } from "../events.ts";
 import { InvalidURL } from "./client_exceptions.ts";
 

@@ -21,7 +21,7 @@ import type { Future } from "../futures.ts";
 import { type Coro, type Coroutine, coroutine, wrap } from "../coroutines.ts";
 import { _fromDenoError, _osError, CancelledError, RuntimeError, ValueError } from "../errors.ts";
 import { describe, REPR, repr } from "../format_helpers.ts";
-import { DEFAULT_LIMIT, StreamReader } from "../streams.ts";
+import { StreamReader } from "../streams.ts";
 import type { Transport } from "../transports.ts";
 import {
   ClientConnectionError,
@@ -701,5 +701,3 @@ const jsonCoro = coroutine(function* json(
   if (text.trim() === "") return null;
   return loads(text);
 });
-
-export { DEFAULT_LIMIT };

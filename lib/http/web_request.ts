@@ -11,7 +11,7 @@ import { _getRunningLoop } from "../events.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
 import { describe } from "../format_helpers.ts";
 import { type Coro, type Coroutine, coroutine, wrap } from "../coroutines.ts";
-import { StreamReader } from "../streams.ts";
+import { DEFAULT_LIMIT, StreamReader } from "../streams.ts";
 import { ioEnd, ioStart } from "../transports.ts";
 import type { Application } from "./web_app.ts";
 import { HTTPRequestEntityTooLarge } from "./web_exceptions.ts";
@@ -196,7 +196,7 @@ export class Request {
   get content(): StreamReader {
     let c = this._content;
     if (c !== null) return c;
-    c = this._content = new StreamReader(2 ** 16, this._loop);
+    c = this._content = new StreamReader(DEFAULT_LIMIT, this._loop);
     if (this._bytes !== null) {
       c.feedData(this._bytes);
       c.feedEof();

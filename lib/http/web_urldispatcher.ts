@@ -10,7 +10,13 @@
 
 import { RuntimeError, ValueError } from "../errors.ts";
 import { describe } from "../format_helpers.ts";
-import { type Coro, type Coroutine, coroutine, isCoroutineFunction, wrap } from "../coroutines.ts";
+import {
+  awaitResult,
+  type Coro,
+  type Coroutine,
+  coroutine,
+  isCoroutineFunction,
+} from "../coroutines.ts";
 import { type HTTPException, HTTPMethodNotAllowed, HTTPNotFound } from "./web_exceptions.ts";
 import { unquotePath } from "./web_request.ts";
 import type { Request } from "./web_request.ts";
@@ -44,18 +50,6 @@ function escapeRe(s: string): string {
 
 const toStringTag = Object.prototype.toString;
 
-function* callPlain(handler: Handler, request: Request): Coro<unknown> {
-  const v = handler(request);
-  if (v === null || (typeof v !== "object" && typeof v !== "function")) return v;
-  if (typeof (v as Coro<unknown>).next === "function" && Symbol.iterator in (v as object)) {
-    return yield* v as Coro<unknown>;
-  }
-  if (typeof (v as PromiseLike<unknown>).then === "function") {
-    return yield* wrap(v as PromiseLike<unknown>, { loop: request._loop });
-  }
-  return v;
-}
-
 /** A route: one method of one resource, with its handler. */
 export class ResourceRoute {
   /** The method (upper-case, or `*`). */
@@ -81,7 +75,7 @@ export class ResourceRoute {
       this._direct = handler as (r: Request) => Coro<unknown>;
     } else if (kind === "[object Function]" && !isCoroutineFunction(handler)) {
       // A plain function: called in the task's step, its result awaited if awaitable.
-      this._direct = (request: Request) => callPlain(handler, request);
+      this._direct = (request: Request) => awaitResult(handler(request));
     } else this._direct = this._call;
     this.resource = resource;
   }
