@@ -534,6 +534,19 @@ export class Task<T = unknown> extends CoroutineDriver<T> {
    * Context given to `createTask`, or the task's own copy.
    *
    * @returns The task's Context; what the task sets shows in it.
+   *
+   * @example
+   * ```ts
+   * import { ContextVar, createTask, run } from "@yieldfrom/asyncio";
+   * const user = new ContextVar<string>("user", { default: "-" });
+   * await run(function* () {
+   *   const t = createTask(function* () {
+   *     user.set("ann");
+   *   });
+   *   yield* t;
+   *   console.log(t.getContext().get(user), user.get()); // ann -
+   * });
+   * ```
    */
   getContext(): Context {
     const c = this._context;

@@ -116,7 +116,15 @@ export class ClientTimeout {
   }
 }
 
-/** The default limits of a session: aiohttp's, `total` 300 seconds. */
+/**
+ * The default limits of a session: aiohttp's, `total` 300 seconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TIMEOUT } from "@yieldfrom/asyncio/http";
+ * console.log(String(DEFAULT_TIMEOUT)); // ClientTimeout(total=300, connect=None, sock_read=None, sock_connect=None)
+ * ```
+ */
 export const DEFAULT_TIMEOUT: ClientTimeout = new ClientTimeout({ total: 300 });
 
 const NO_TIMEOUT = new ClientTimeout();

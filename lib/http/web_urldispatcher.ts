@@ -464,27 +464,111 @@ export function route(
   }
   return new RouteDef(method.toUpperCase(), path, handler, options);
 }
-/** A GET (and HEAD) route definition. @returns The definition. */
+/**
+ * A GET (and HEAD) route definition (aiohttp's `web.get`), for `addRoutes`.
+ *
+ * @param path The path, with `{name}` parts.
+ * @param handler The handler.
+ * @param options `name`, `allowHead`.
+ * @returns The definition.
+ *
+ * @example
+ * ```ts
+ * import { web } from "@yieldfrom/asyncio/http";
+ * const app = new web.Application();
+ * app.router.addRoutes([web.get("/items/{id}", (r) => new web.Response({ text: r.matchInfo.id }))]);
+ * ```
+ */
 export function get(path: string, handler: Handler, options?: GetRouteOptions): RouteDef {
   return new RouteDef("GET", path, handler, options);
 }
-/** A HEAD route definition. @returns The definition. */
+/**
+ * A HEAD route definition (aiohttp's `web.head`), for `addRoutes`.
+ *
+ * @param path The path, with `{name}` parts.
+ * @param handler The handler.
+ * @param options `name`.
+ * @returns The definition.
+ *
+ * @example
+ * ```ts
+ * import { web } from "@yieldfrom/asyncio/http";
+ * const app = new web.Application();
+ * app.router.addRoutes([web.head("/items/{id}", (r) => new web.Response({ text: r.matchInfo.id }))]);
+ * ```
+ */
 export function head(path: string, handler: Handler, options?: RouteOptions): RouteDef {
   return new RouteDef("HEAD", path, handler, options);
 }
-/** A POST route definition. @returns The definition. */
+/**
+ * A POST route definition (aiohttp's `web.post`), for `addRoutes`.
+ *
+ * @param path The path, with `{name}` parts.
+ * @param handler The handler.
+ * @param options `name`.
+ * @returns The definition.
+ *
+ * @example
+ * ```ts
+ * import { web } from "@yieldfrom/asyncio/http";
+ * const app = new web.Application();
+ * app.router.addRoutes([web.post("/items/{id}", (r) => new web.Response({ text: r.matchInfo.id }))]);
+ * ```
+ */
 export function post(path: string, handler: Handler, options?: RouteOptions): RouteDef {
   return new RouteDef("POST", path, handler, options);
 }
-/** A PUT route definition. @returns The definition. */
+/**
+ * A PUT route definition (aiohttp's `web.put`), for `addRoutes`.
+ *
+ * @param path The path, with `{name}` parts.
+ * @param handler The handler.
+ * @param options `name`.
+ * @returns The definition.
+ *
+ * @example
+ * ```ts
+ * import { web } from "@yieldfrom/asyncio/http";
+ * const app = new web.Application();
+ * app.router.addRoutes([web.put("/items/{id}", (r) => new web.Response({ text: r.matchInfo.id }))]);
+ * ```
+ */
 export function put(path: string, handler: Handler, options?: RouteOptions): RouteDef {
   return new RouteDef("PUT", path, handler, options);
 }
-/** A PATCH route definition. @returns The definition. */
+/**
+ * A PATCH route definition (aiohttp's `web.patch`), for `addRoutes`.
+ *
+ * @param path The path, with `{name}` parts.
+ * @param handler The handler.
+ * @param options `name`.
+ * @returns The definition.
+ *
+ * @example
+ * ```ts
+ * import { web } from "@yieldfrom/asyncio/http";
+ * const app = new web.Application();
+ * app.router.addRoutes([web.patch("/items/{id}", (r) => new web.Response({ text: r.matchInfo.id }))]);
+ * ```
+ */
 export function patch(path: string, handler: Handler, options?: RouteOptions): RouteDef {
   return new RouteDef("PATCH", path, handler, options);
 }
-/** A DELETE route definition. @returns The definition. */
+/**
+ * A DELETE route definition (aiohttp's `web.delete`), for `addRoutes`.
+ *
+ * @param path The path, with `{name}` parts.
+ * @param handler The handler.
+ * @param options `name`.
+ * @returns The definition.
+ *
+ * @example
+ * ```ts
+ * import { web } from "@yieldfrom/asyncio/http";
+ * const app = new web.Application();
+ * app.router.addRoutes([web.delete("/items/{id}", (r) => new web.Response({ text: r.matchInfo.id }))]);
+ * ```
+ */
 export function delete_(path: string, handler: Handler, options?: RouteOptions): RouteDef {
   return new RouteDef("DELETE", path, handler, options);
 }
