@@ -694,6 +694,9 @@ export class EventLoop implements AbstractEventLoop {
     }
     this._unretrieved.reportAll();
     this._closed = true;
+    // Its children are killed and their pipes closed first: what that
+    // queues is dropped with the rest, not left holding the transports.
+    _closeSubprocesses(this);
     this._ready.clear();
     this._timers.clear();
     this._taskHead = this._taskTail = null;
@@ -706,7 +709,6 @@ export class EventLoop implements AbstractEventLoop {
     for (const sig of [...this._signalHandlers.keys()]) {
       this.removeSignalHandler(sig as Deno.Signal);
     }
-    _closeSubprocesses(this);
     this._host.close();
   }
 

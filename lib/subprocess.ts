@@ -694,7 +694,6 @@ export class SubprocessTransport extends BaseTransport {
   /** @internal */ _pipes: Map<number, PipeProto> = new Map();
   /** @internal */ _finished = false;
   /** @internal */ _closed = false;
-  /** @internal */ _exited = false;
 
   /** @internal Start watching `child`; `connectionMade`, then `waiter`'s result, follow. */
   constructor(
@@ -803,12 +802,12 @@ export class SubprocessTransport extends BaseTransport {
   sendSignal(sig: Deno.Signal | number): void {
     const [name] = resolveSignal(sig, "sendSignal()");
     const child = this._checkProc("sendSignal()");
-    if (this._returncode !== null || this._exited) return;
+    if (this._returncode !== null) return;
     try {
       child.kill(name);
     } catch (e) {
       // The child exited and Deno reaped it before we heard: Python ignores ESRCH too.
-      if (this._exited || /terminated|ESRCH|No such process/i.test(String((e as Error)?.message))) {
+      if (/terminated|ESRCH|No such process/i.test(String((e as Error)?.message))) {
         return;
       }
       throw _fromDenoError(e);
@@ -830,13 +829,7 @@ export class SubprocessTransport extends BaseTransport {
     if (this._closed) return;
     this._closed = true;
     for (const pp of this._pipes.values()) pp.pipe?.close();
-    if (this._child !== null && this._returncode === null && !this._exited) {
-      try {
-        this._child.kill("SIGKILL");
-      } catch {
-        // Exited meanwhile.
-      }
-    }
+    if (this._child !== null && this._returncode === null) killQuietly(this._child);
   }
 
   /** @internal A coroutine of the return code, once the process exited and its pipes closed. */
@@ -868,7 +861,6 @@ export class SubprocessTransport extends BaseTransport {
 
   /** @internal */
   _processExited(returncode: number): void {
-    this._exited = true;
     this._returncode = returncode;
     live.get(this._loop)?.delete(this);
     if (this._loop.getDebug()) {
@@ -1435,7 +1427,7 @@ export class Process {
 
 const feedStdin = coroutine(function* feedStdin(p: Process, input: Uint8Array): Coro<void> {
   const stdin = p.stdin!;
-  (stdin._transport as unknown as WritePipeTransport)._write(input);
+  stdin.write(input); // copied, as CPython's transport copies what it cannot send at once
   try {
     yield* stdin.drain();
   } catch (e) {

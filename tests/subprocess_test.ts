@@ -16,6 +16,7 @@ import {
   FileNotFoundError,
   gather,
   getRunningLoop,
+  newEventLoop,
   PermissionError,
   PIPE,
   type Process,
@@ -596,4 +597,27 @@ Deno.test("subprocess: without --allow-run the PermissionError names the flag", 
   const text = new TextDecoder().decode(out.stdout);
   assert(text.startsWith("PermissionError 13"), text + new TextDecoder().decode(out.stderr));
   assert(text.includes("--allow-run"), text);
+});
+
+Deno.test("subprocess: communicate(input) sends the bytes as they were when it was called (copied, as CPython's transport copies)", async () => {
+  await run(async () => {
+    const input = new Uint8Array(4 << 20).fill(0x61); // 4 MiB of "a": more than a pipe holds
+    const p = await createSubprocessExec("cat", { stdin: PIPE, stdout: PIPE });
+    const done = ensureFuture(p.communicate(input));
+    // Wait until communicate() has queued the input (most of it is not written yet).
+    while (p.stdin!.transport.getWriteBufferSize() === 0) await sleep(0);
+    input.fill(0x62); // the caller reuses its buffer
+    const [out] = await done;
+    assertEquals(out!.length, 4 << 20);
+    assertEquals(out!.every((b) => b === 0x61), true);
+  });
+});
+
+Deno.test("subprocess: closing the loop with a child running leaves nothing queued in the closed loop", async () => {
+  const loop = newEventLoop();
+  await loop.runUntilComplete(coroutine(function* () {
+    yield* createSubprocessExec("sleep", "30", { stdout: PIPE, stderr: PIPE });
+  })());
+  loop.close();
+  assertEquals((loop as unknown as { _ready: { size: number } })._ready.size, 0);
 });
