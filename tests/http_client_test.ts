@@ -741,7 +741,11 @@ Deno.test("bad arguments give clear errors, at the call", async () => {
   assertThrows(() => new ClientSession({ timeout: "5" as never }), TypeError, "timeout must be");
   assertThrows(() => new ClientSession({ readBufsize: 0 }), ValueError, "readBufsize");
   assertThrows(() => new ClientSession({ raiseForStatus: 1 as never }), TypeError, "true or false");
-  assertThrows(() => new ClientTimeout({ total: -1 }), ValueError, "total must be a number of seconds >= 0");
+  assertThrows(
+    () => new ClientTimeout({ total: -1 }),
+    ValueError,
+    "total must be a number of seconds >= 0",
+  );
   assertThrows(() => new ClientTimeout({ sockRead: "1" as never }), TypeError, "sockRead");
   assertThrows(
     () => new ClientTimeout({ sock_read: 1 } as never),

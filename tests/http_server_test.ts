@@ -649,7 +649,11 @@ Deno.test("bad arguments: every constructor and router method names the problem 
     "new web.Request(new Request(",
   );
   assertThrows(() => new web.AppRunner({} as never), TypeError, "expected a web.Application");
-  assertThrows(() => new web.AppRunner(app, { shutdownTimeout: -1 }), asyncio.ValueError, "shutdownTimeout");
+  assertThrows(
+    () => new web.AppRunner(app, { shutdownTimeout: -1 }),
+    asyncio.ValueError,
+    "shutdownTimeout",
+  );
   const runner = new web.AppRunner(app);
   assertThrows(() => new web.TCPSite({} as never), TypeError, "expected a web.AppRunner");
   assertThrows(() => new web.TCPSite(runner, 3 as never), TypeError, "host must be");

@@ -615,9 +615,11 @@ Deno.test("subprocess: communicate(input) sends the bytes as they were when it w
 
 Deno.test("subprocess: closing the loop with a child running leaves nothing queued in the closed loop", async () => {
   const loop = newEventLoop();
-  await loop.runUntilComplete(coroutine(function* () {
-    yield* createSubprocessExec("sleep", "30", { stdout: PIPE, stderr: PIPE });
-  })());
+  await loop.runUntilComplete(
+    coroutine(function* () {
+      yield* createSubprocessExec("sleep", "30", { stdout: PIPE, stderr: PIPE });
+    })(),
+  );
   loop.close();
   assertEquals((loop as unknown as { _ready: { size: number } })._ready.size, 0);
 });
