@@ -65,13 +65,6 @@ export interface TaskInit extends TaskOptions {
 interface DriverExtra extends FutureExtra {
   /** An error to throw into the coroutine at the next step (a bad yield). */
   pendingExc?: unknown;
-  // The async facade's bookkeeping:
-  /** Futures awaited (`await`) by async code running in the driver's context. */
-  waiters?: Future<unknown>[];
-  /** Async-function bodies started in the driver's context and not finished. */
-  bodies?: number;
-  /** Counted in the loop's host work. */
-  busy?: boolean;
   /** A Task's AbortController, made by the first `currentSignal()`. */
   abort?: AbortController;
   /** A Task's context, when not empty (see `Task._context`). */
@@ -94,6 +87,19 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
   /** @internal The future the coroutine waits on (Python's `_fut_waiter`). */
   _waiter: Future<unknown> | null = null;
   /** @internal */ declare _extra: DriverExtra | null;
+  // The async facade's bookkeeping, on the driver itself: an object of its
+  // own (or a field of `_extra`) would cost a waiting task ~300 bytes.
+  /**
+   * @internal Futures awaited (`await`) by async code running in the
+   * driver's context: none, one, or an array of several.
+   */
+  _awaited: Future<unknown> | Future<unknown>[] | null = null;
+  /**
+   * @internal Async-function bodies started in the driver's context and not
+   * finished, times two, plus one while the driver counts in the loop's host
+   * work (busy: a body runs without awaiting anything of ours).
+   */
+  _bodies = 0;
 
   constructor(coro: Coro<T>, loop: AbstractEventLoop | undefined) {
     super(loop);
@@ -136,9 +142,9 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
    */
   _dropCancelRequest(): void {
     this._mustCancel = false;
-    const waiters = this._extra?.waiters;
-    if (waiters === undefined) return;
-    for (const w of waiters) if (w instanceof AwaitedCoroutine) w._dropCancelRequest();
+    for (const w of this._awaitedList()) {
+      if (w instanceof AwaitedCoroutine) w._dropCancelRequest();
+    }
   }
 
   /** @internal Python's `Task.cancel`: cancel what the code waits on, or throw in at the next step. */
@@ -150,10 +156,10 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     if (w !== null && w._bridge !== true) {
       if (w.cancel(msg)) return true;
     } else {
-      const waiters = this._extra?.waiters;
-      if (waiters !== undefined && waiters.length > 0) {
+      const aw = this._awaited;
+      if (aw !== null) {
         let any = false;
-        for (const f of waiters.slice()) if (f.cancel(msg)) any = true;
+        for (const f of this._awaitedList()) if (f.cancel(msg)) any = true;
         if (any) return true;
       }
     }
@@ -171,9 +177,14 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     const out: Future<unknown>[] = [];
     const w = this._waiter;
     if (w !== null && w._bridge !== true) out.push(w);
-    const waiters = this._extra?.waiters;
-    if (waiters !== undefined) out.push(...waiters);
+    out.push(...this._awaitedList());
     return out;
+  }
+
+  /** @internal A copy of `_awaited` as an array. */
+  _awaitedList(): Future<unknown>[] {
+    const aw = this._awaited;
+    return aw === null ? [] : Array.isArray(aw) ? aw.slice() : [aw];
   }
 
   // --- the step ------------------------------------------------------------
@@ -278,7 +289,7 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     if (state === RESULT) this._setResult(value);
     else if (state === EXCEPTION) this._setException(value);
     else this._cancel(value as string | undefined);
-    if (this._extra !== null) this._updateBusy();
+    if (this._bodies !== 0) this._updateBusy();
   }
 
   // --- the async facade (Driver) ------------------------------------------
@@ -297,11 +308,11 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
 
   /** @internal */
   _addAsyncWaiter(fut: Future<unknown>): void {
-    const x = this._x();
-    // A literal of one: an empty array's first push reserves 17 slots.
-    if (x.waiters === undefined) x.waiters = [fut];
-    else x.waiters.push(fut);
-    this._updateBusy();
+    const aw = this._awaited;
+    if (aw === null) this._awaited = fut;
+    else if (Array.isArray(aw)) aw.push(fut);
+    else this._awaited = [aw, fut];
+    if (this._bodies !== 0) this._updateBusy();
   }
 
   /**
@@ -332,29 +343,31 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
 
   /** @internal */
   _removeAsyncWaiter(fut: Future<unknown>): void {
-    const w = this._extra?.waiters;
-    if (w === undefined) return;
-    const last = w.length - 1;
-    if (last >= 0 && w[last] === fut) w.pop(); // mostly the only one
+    const aw = this._awaited;
+    if (aw === fut) this._awaited = null;
+    else if (aw === null || !Array.isArray(aw)) return;
     else {
-      const i = w.indexOf(fut);
-      if (i < 0) return;
-      w.splice(i, 1);
+      const last = aw.length - 1;
+      if (aw[last] === fut) aw.pop(); // mostly the last one
+      else {
+        const i = aw.indexOf(fut);
+        if (i < 0) return;
+        aw.splice(i, 1);
+      }
+      if (aw.length === 0) this._awaited = null;
     }
-    this._updateBusy();
+    if (this._bodies !== 0) this._updateBusy();
   }
 
   /** @internal */
   _bodyStarted(): void {
-    const x = this._x();
-    x.bodies = (x.bodies ?? 0) + 1;
+    this._bodies += 2;
     this._updateBusy();
   }
 
   /** @internal */
   _bodyEnded(): void {
-    const x = this._x();
-    x.bodies = (x.bodies ?? 1) - 1;
+    if (this._bodies >= 2) this._bodies -= 2;
     this._updateBusy();
   }
 
@@ -363,14 +376,14 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
    * host work; a virtual clock must not jump while it is active.
    */
   _updateBusy(): void {
-    const x = this._extra;
-    if (x === null) return;
-    const busy = this._state === PENDING && (x.bodies ?? 0) > 0 && (x.waiters?.length ?? 0) === 0;
-    if (busy !== (x.busy === true)) {
-      x.busy = busy;
+    const b = this._bodies;
+    const busy = this._state === PENDING && b >= 2 && this._awaited === null;
+    if (busy !== ((b & 1) !== 0)) {
+      this._bodies = b ^ 1;
       this._loop._hostWorkAdd(busy ? 1 : -1);
     }
   }
+
 }
 
 /**
