@@ -12,6 +12,7 @@ import {
   type Coroutine,
   coroutine,
   currentDriver,
+  isGeneratorLike,
   LightCoro,
   lightCoroutine,
 } from "./coroutines.ts";
@@ -129,7 +130,8 @@ function enter(cm: unknown): unknown {
 function* exit(cm: unknown, error: unknown): Coro<boolean> {
   const m = cm as Partial<AsyncContextManager> & Partial<AsyncDisposable>;
   if (typeof m.aexit === "function") {
-    return (yield* awaitResult(callMethod(cm, m.aexit, [error]))) === true;
+    const r = callMethod(cm, m.aexit, [error]);
+    return (isGeneratorLike(r) ? yield* r : yield* awaitResult(r)) === true;
   }
   yield* awaitResult(callMethod(cm, m[Symbol.asyncDispose], []));
   return false;
@@ -172,10 +174,13 @@ export function withStatement<C, A>(
   const { enter, awaitEnter, exit } = hooks;
   const statement = function* (cm: C, arg: A, body: (value: unknown) => unknown): Coro<unknown> {
     let value = enter(cm, arg);
-    if (awaitEnter) value = yield* awaitResult(value);
+    // A coroutine is delegated to directly (`awaitResult` would add a
+    // generator and a level of delegation to every step of it).
+    if (awaitEnter) value = isGeneratorLike(value) ? yield* value : yield* awaitResult(value);
     let result: unknown;
     try {
-      result = yield* awaitResult(callIn(currentDriver(), body, undefined, [value]));
+      const r = callIn(currentDriver(), body, undefined, [value]);
+      result = isGeneratorLike(r) ? yield* r : yield* awaitResult(r);
     } catch (error) {
       const swallow = exit(cm, error);
       if (swallow === true || (swallow !== false && (yield* swallow))) return undefined;
