@@ -383,7 +383,6 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
       this._loop._hostWorkAdd(busy ? 1 : -1);
     }
   }
-
 }
 
 /**
