@@ -188,7 +188,6 @@ export {
   Process,
   type ProcessOptions,
   ReadPipeTransport,
-  SIGNALS,
   type StdioOption,
   STDOUT,
   type SubprocessOptions,
@@ -196,6 +195,7 @@ export {
   SubprocessTransport,
   WritePipeTransport,
 } from "./lib/subprocess.ts";
+export { SIGNALS } from "./lib/signals.ts";
 export { type DatagramEndpointOptions, type UdpAddress, UdpTransport } from "./lib/datagram.ts";
 export { type StartTlsOptions, type TlsOptions } from "./lib/tls.ts";
 export {

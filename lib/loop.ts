@@ -85,12 +85,12 @@ import {
 import { startTls, type StartTlsOptions, type TlsOptions } from "./tls.ts";
 import {
   _closeSubprocesses,
-  resolveSignal,
   subprocessExec,
   type SubprocessOptions,
   subprocessShell,
   type SubprocessTransport,
 } from "./subprocess.ts";
+import { resolveSignal } from "./signals.ts";
 
 export type { EventLoopOptions, ExceptionContext, ExceptionHandler, Executor };
 
