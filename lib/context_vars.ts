@@ -142,9 +142,21 @@ function leaveContext(saved: [ContextOwner | Context | null, unknown]): void {
  * to give {@linkcode endCallback}. Storing only long-lived objects, it
  * costs a few stores and no allocation.
  */
-export function beginCallback(vars: VarMap | Context): ContextOwner | Context | null {
+export function beginCallback(
+  vars: VarMap | Context,
+): ContextOwner | Context | SavedCallbackState | null {
   const state = contextState;
   const prev = state.cur;
+  const loop = _getRunningLoop();
+  const driver = loop === null ? null : loop._current;
+  if (driver !== null) {
+    // Run by hand inside a task's step: the callback's context, not the
+    // task's, is current until it returns (see `currentOwner`).
+    const saved = new SavedCallbackState(prev, state.curDriver);
+    state.cur = { _context: vars };
+    state.curDriver = driver;
+    return saved;
+  }
   const scratch = state.scratch;
   if (prev === scratch) {
     // A callback run inside another one (by hand): an owner of its own.
@@ -155,6 +167,11 @@ export function beginCallback(vars: VarMap | Context): ContextOwner | Context | 
     state.cur = scratch;
   }
   return prev;
+}
+
+/** What a callback run inside a task's step replaced (see {@linkcode beginCallback}). */
+class SavedCallbackState {
+  constructor(readonly cur: ContextOwner | Context | null, readonly curDriver: unknown) {}
 }
 
 /**
@@ -169,8 +186,13 @@ export function callbackName(cb: { name: string; [WRAPPED]?: { name: string } })
 }
 
 /** @internal The callback is over (see {@linkcode beginCallback}). */
-export function endCallback(prev: ContextOwner | Context | null): void {
-  contextState.cur = prev;
+export function endCallback(prev: ContextOwner | Context | SavedCallbackState | null): void {
+  if (prev instanceof SavedCallbackState) {
+    contextState.cur = prev.cur;
+    contextState.curDriver = prev.curDriver;
+  } else {
+    contextState.cur = prev;
+  }
 }
 
 /**

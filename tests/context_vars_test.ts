@@ -362,6 +362,23 @@ Deno.test("contextvars: task.getContext() is the task's own context", async () =
   });
 });
 
+Deno.test("contextvars: a handle run by hand inside a task's step runs in its own context, then the task's is back", async () => {
+  // tests/python/context_vars_by_hand.py: "cb sees main", then "task sees task".
+  const seen: string[] = [];
+  await run(async () => {
+    v.set("task");
+    const loop = getRunningLoop();
+    const h = loop.callSoon(
+      { context: new Context() },
+      () => seen.push(`cb sees ${v.get("main")}`),
+    );
+    (h as unknown as { _run(): void })._run();
+    h.cancel();
+    seen.push(`task sees ${v.get("main")}`);
+  });
+  assertEquals(seen, ["cb sees main", "task sees task"]);
+});
+
 Deno.test("contextvars: Context.run refuses the context a task runs in", async () => {
   await run(function* () {
     const ctx = new Context();
