@@ -569,6 +569,116 @@ const readexactlyCoro = coroutine(function* readexactly(
   return data;
 });
 
+// --- a host stream into a reader ----------------------------------------------------
+
+/**
+ * @internal Feeds a {@linkcode StreamReader} from a host `ReadableStream`
+ * (an HTTP body): one host read in flight at a time, counted as the loop's
+ * host work, and none while the reader's buffer is full (it is the
+ * reader's transport: the reader pauses it above twice its limit and
+ * resumes it when read down to its limit). Subclasses hook the start and
+ * the end of each read, the end of the stream and the mapping of an error.
+ */
+export class HostStreamFeed {
+  /** @internal */ _stream: ReadableStreamDefaultReader<Uint8Array>;
+  /** @internal */ _reader: StreamReader;
+  /** @internal */ _loop: AbstractEventLoop;
+  /** @internal A host read is in flight. */ _reading = false;
+  /** @internal The reader asked for a pause. */ _paused = false;
+  /** @internal No more reads: EOF, an error, or aborted. */ _closed = false;
+
+  constructor(loop: AbstractEventLoop, stream: ReadableStream<Uint8Array>, reader: StreamReader) {
+    this._loop = loop;
+    this._stream = stream.getReader();
+    this._reader = reader;
+    reader.setTransport(this as unknown as Transport);
+  }
+
+  /** The reader's buffer went past twice its limit. */
+  pauseReading(): void {
+    this._paused = true;
+  }
+
+  /** The reader was read from down to its limit. */
+  resumeReading(): void {
+    this._paused = false;
+    this._next();
+  }
+
+  /** @internal Issue the next host read, unless one is in flight or the reader is full. */
+  _next(): void {
+    if (this._reading || this._paused || this._closed) return;
+    const r = this._reader;
+    if (r._size >= r._limit) {
+      // Full: the next read of the reader that brings it down resumes us.
+      this._paused = true;
+      r._paused = true;
+      return;
+    }
+    this._reading = true;
+    this._loop._hostWorkAdd(1);
+    this._readStarted();
+    this._stream.read().then(this._onChunk, this._onError);
+  }
+
+  /** @internal A host read starts (a hook). */
+  _readStarted(): void {}
+
+  /** @internal The host read in flight settled (a hook). */
+  _readSettled(): void {}
+
+  /** @internal The stream ended (a hook), after the reader got its EOF. */
+  _ended(): void {}
+
+  /** @internal What the reader sees for a failed host read (a hook). */
+  _mapError(e: unknown): unknown {
+    return e;
+  }
+
+  /** @internal Whether a settled read is still wanted. */
+  _settled(): boolean {
+    this._reading = false;
+    const loop = this._loop;
+    if (!loop.isClosed()) loop._hostWorkAdd(-1);
+    this._readSettled();
+    return !this._closed && !loop.isClosed();
+  }
+
+  /** @internal A host read gave a chunk, or the end. */
+  readonly _onChunk = (r: ReadableStreamReadResult<Uint8Array>): void => {
+    if (!this._settled()) return;
+    if (r.done) {
+      this._closed = true;
+      this._reader.feedEof();
+      this._ended();
+      return;
+    }
+    if (r.value.length > 0) this._reader.feedData(r.value);
+    this._next();
+  };
+
+  /** @internal A host read failed (the connection broke, or the read was aborted). */
+  readonly _onError = (e: unknown): void => {
+    if (!this._settled()) return;
+    this._closed = true;
+    this._reader.setException(this._mapError(e));
+  };
+
+  /** @internal Stop reading: what is buffered stays readable; a read that would wait fails with `err`. */
+  _abort(err: unknown): void {
+    if (this._closed) return;
+    this._closed = true;
+    this._stream.cancel().catch(() => {});
+    const r = this._reader;
+    if (!r._eof) r.setException(err);
+  }
+
+  /** Python-style repr, shown in the reader's. */
+  [REPR](): string {
+    return `<BodyStream ${this._closed ? "closed" : this._paused ? "paused" : "reading"}>`;
+  }
+}
+
 // --- flow control for writers -------------------------------------------------------
 
 /**

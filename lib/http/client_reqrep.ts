@@ -21,8 +21,7 @@ import type { Future } from "../futures.ts";
 import { type Coro, type Coroutine, coroutine, wrap } from "../coroutines.ts";
 import { _fromDenoError, _osError, CancelledError, RuntimeError, ValueError } from "../errors.ts";
 import { describe, REPR, repr } from "../format_helpers.ts";
-import { StreamReader } from "../streams.ts";
-import type { Transport } from "../transports.ts";
+import { HostStreamFeed, StreamReader } from "../streams.ts";
 import {
   ClientConnectionError,
   ClientConnectorError,
@@ -233,96 +232,38 @@ const ABORT_SOCK_READ = (ex: _Exchange): void => ex.abort("sockRead");
  * transport for flow control: a host read is issued only while the reader
  * holds less than its limit, and the reader's reads resume it.
  */
-class BodyPump {
-  /** @internal */ _stream: ReadableStreamDefaultReader<Uint8Array>;
-  /** @internal */ _reader: StreamReader;
+class BodyPump extends HostStreamFeed {
   /** @internal */ _ex: _Exchange;
-  /** @internal */ _reading = false;
-  /** @internal */ _paused = false;
-  /** @internal No more reads: EOF, an error, or aborted. */ _closed = false;
   /** @internal The sockRead timer of the read in flight. */ _timer: TimerHandle | null = null;
 
   constructor(stream: ReadableStream<Uint8Array>, reader: StreamReader, ex: _Exchange) {
-    this._stream = stream.getReader();
-    this._reader = reader;
+    super(ex.loop, stream, reader);
     this._ex = ex;
-    reader._transport = this as unknown as Transport;
   }
 
-  /** The reader's buffer went past twice its limit. */
-  pauseReading(): void {
-    this._paused = true;
-  }
-
-  /** The reader was read from down to its limit, or waits for data. */
-  resumeReading(): void {
-    this._paused = false;
-    this._next();
-  }
-
-  /** @internal Issue the next host read, unless one is in flight or the reader is full. */
-  _next(): void {
-    if (this._reading || this._paused || this._closed) return;
-    const r = this._reader;
-    if (r._size >= r._limit) {
-      // Full: the next read of the reader that brings it down resumes us.
-      this._paused = true;
-      r._paused = true;
-      return;
-    }
-    this._reading = true;
+  /** @internal With `sockRead`, the server must send within it. */
+  override _readStarted(): void {
     const ex = this._ex;
-    ex.loop._hostWorkAdd(1);
     if (ex.sockRead !== null) this._timer = ex.loop.callLater(ex.sockRead, ABORT_SOCK_READ, ex);
-    this._stream.read().then(this._onChunk, this._onError);
   }
 
   /** @internal */
-  _settled(): boolean {
-    this._reading = false;
-    const ex = this._ex;
-    if (!ex.loop.isClosed()) ex.loop._hostWorkAdd(-1);
+  override _readSettled(): void {
     this._timer?.cancel();
     this._timer = null;
-    return !this._closed && !ex.loop.isClosed();
   }
 
-  /** @internal A host read gave a chunk, or the end. */
-  readonly _onChunk = (r: ReadableStreamReadResult<Uint8Array>): void => {
-    if (!this._settled()) return;
-    if (r.done) {
-      this._closed = true;
-      this._reader.feedEof();
-      this._ex.finish();
-      return;
-    }
-    if (r.value.length > 0) this._reader.feedData(r.value);
-    this._next();
-  };
+  /** @internal The body was read to its end: the exchange is over. */
+  override _ended(): void {
+    this._ex.finish();
+  }
 
-  /** @internal A host read failed (the connection broke, or the fetch was aborted). */
-  readonly _onError = (e: unknown): void => {
-    if (!this._settled()) return;
-    this._closed = true;
+  /** @internal A broken body is aiohttp's ClientPayloadError; the exchange is over. */
+  override _mapError(e: unknown): unknown {
     const ex = this._ex;
     const err = ex.bodyError(e);
     ex.finish();
-    this._reader.setException(err);
-  };
-
-  /** @internal Stop reading: the exchange was aborted with `err`. */
-  _abort(err: unknown): void {
-    if (this._closed) return;
-    this._closed = true;
-    this._stream.cancel().catch(() => {});
-    // What is buffered stays readable; a read that would wait fails.
-    const r = this._reader;
-    if (!r._eof) r.setException(err);
-  }
-
-  /** Python-style repr, shown in the reader's. */
-  [REPR](): string {
-    return `<BodyStream ${this._closed ? "closed" : this._paused ? "paused" : "reading"}>`;
+    return err;
   }
 }
 

@@ -11,8 +11,7 @@ import { _getRunningLoop } from "../events.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
 import { describe } from "../format_helpers.ts";
 import { type Coro, type Coroutine, coroutine, wrap } from "../coroutines.ts";
-import { DEFAULT_LIMIT, StreamReader } from "../streams.ts";
-import { ioEnd, ioStart } from "../transports.ts";
+import { DEFAULT_LIMIT, HostStreamFeed, StreamReader } from "../streams.ts";
 import type { Application } from "./web_app.ts";
 import { HTTPRequestEntityTooLarge } from "./web_exceptions.ts";
 import type { StreamResponse } from "./web_response.ts";
@@ -203,7 +202,7 @@ export class Request {
     } else if (this._host.body === null || this._host.bodyUsed) {
       c.feedEof();
     } else {
-      new BodyPump(this._loop, this._host.body.getReader(), c).start();
+      new HostStreamFeed(this._loop, this._host.body, c)._next();
     }
     return c;
   }
@@ -268,49 +267,6 @@ export class Request {
 }
 
 /** Reads the host body stream into a StreamReader while it is below its limit. */
-class BodyPump {
-  paused = false;
-  reading = false;
-  constructor(
-    readonly loop: AbstractEventLoop,
-    readonly reader: ReadableStreamDefaultReader<Uint8Array>,
-    readonly target: StreamReader,
-  ) {
-    target.setTransport(this as never);
-  }
-  start(): void {
-    if (this.reading || this.paused) return;
-    this.reading = true;
-    const loop = this.loop;
-    ioStart(loop);
-    this.reader.read().then((r) => {
-      ioEnd(loop);
-      this.reading = false;
-      if (loop.isClosed()) return;
-      loop._schedule((p: BodyPump) => p.got(r), this);
-    }, (e) => {
-      ioEnd(loop);
-      this.reading = false;
-      if (loop.isClosed()) return;
-      loop._schedule((p: BodyPump) => p.target.setException(e), this);
-    });
-  }
-  got(r: ReadableStreamReadResult<Uint8Array>): void {
-    if (r.done) this.target.feedEof();
-    else {
-      this.target.feedData(r.value);
-      this.start();
-    }
-  }
-  pauseReading(): void {
-    this.paused = true;
-  }
-  resumeReading(): void {
-    this.paused = false;
-    this.start();
-  }
-}
-
 function tooLarge(max: number, actual: number): HTTPRequestEntityTooLarge {
   return new HTTPRequestEntityTooLarge({
     text: `Maximum request body size ${max} exceeded, actual body size ${actual}`,
