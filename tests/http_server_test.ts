@@ -568,6 +568,12 @@ Deno.test("Response, jsonResponse and StreamResponse: contents, content types, n
   assertEquals(r.contentType, "application/octet-stream");
   r = new web.Response({ text: "<b>", contentType: "text/html" });
   assertEquals(r.headers.get("content-type"), "text/html; charset=utf-8");
+  // The MIME type is read lower-cased, as aiohttp's content_type is.
+  r = new web.Response({ text: "x", contentType: "Text/HTML" });
+  assertEquals(r.contentType, "text/html");
+  const s = new web.StreamResponse();
+  s.contentType = "Application/JSON; charset=utf-8";
+  assertEquals(s.contentType, "application/json");
   r = new web.Response({ status: 204 });
   assertEquals(r._toHost().body, null);
   const j = web.jsonResponse([1], { status: 201 });

@@ -22,6 +22,7 @@ import { type Coro, type Coroutine, coroutine, wrap } from "../coroutines.ts";
 import { _fromDenoError, _osError, CancelledError, RuntimeError, ValueError } from "../errors.ts";
 import { describe, REPR, repr } from "../format_helpers.ts";
 import { HostStreamFeed, StreamReader } from "../streams.ts";
+import { charsetOf, mimeType } from "./helpers.ts";
 import {
   ClientConnectionError,
   ClientConnectorError,
@@ -368,15 +369,12 @@ export class ClientResponse {
 
   /** The MIME type from `Content-Type`, without parameters (`"application/octet-stream"` if none). */
   get contentType(): string {
-    const ct = this.headers.get("content-type");
-    if (ct === null) return "application/octet-stream";
-    return ct.split(";")[0].trim().toLowerCase();
+    return mimeType(this.headers.get("content-type"));
   }
 
   /** The `charset` parameter of `Content-Type`, or `null`. */
   get charset(): string | null {
-    const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(this.headers.get("content-type") ?? "");
-    return m === null ? null : m[1].toLowerCase();
+    return charsetOf(this.headers.get("content-type"));
   }
 
   /** `Content-Length` as a number, or `null`. */

@@ -10,6 +10,7 @@ import type { AbstractEventLoop } from "../events.ts";
 import { _getRunningLoop } from "../events.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
 import { describe } from "../format_helpers.ts";
+import { mimeType } from "./helpers.ts";
 import { type Coro, type Coroutine, coroutine, wrap } from "../coroutines.ts";
 import { DEFAULT_LIMIT, HostStreamFeed, StreamReader } from "../streams.ts";
 import type { Application } from "./web_app.ts";
@@ -155,8 +156,7 @@ export class Request {
 
   /** The Content-Type without parameters (`application/octet-stream` when absent). */
   get contentType(): string {
-    const ct = this._host.headers.get("content-type");
-    return ct ? ct.split(";")[0].trim().toLowerCase() : "application/octet-stream";
+    return mimeType(this._host.headers.get("content-type"));
   }
 
   /** The Content-Length header as a number, or `null`. */

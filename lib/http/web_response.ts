@@ -12,6 +12,7 @@ import type { Future } from "../futures.ts";
 import { type Coro, type Coroutine, coroutine } from "../coroutines.ts";
 import { ioEnd, ioStart } from "../transports.ts";
 import type { Request } from "./web_request.ts";
+import { mimeType } from "./helpers.ts";
 
 /** Python's `http.HTTPStatus` phrases, which aiohttp uses as default reasons. */
 const REASONS: Record<number, string> = {
@@ -250,8 +251,7 @@ export class StreamResponse {
 
   /** The Content-Type header without parameters, or `application/octet-stream`. */
   get contentType(): string {
-    const ct = this._headers?.get("content-type");
-    return ct ? ct.split(";")[0].trim() : "application/octet-stream";
+    return mimeType(this._headers?.get("content-type"));
   }
   set contentType(value: string) {
     this.headers.set("content-type", value);
@@ -488,8 +488,7 @@ export class Response extends StreamResponse {
 
   /** The Content-Type without parameters. */
   override get contentType(): string {
-    const ct = this._ct ?? this._headers?.get("content-type");
-    return ct ? ct.split(";")[0].trim() : "application/octet-stream";
+    return mimeType(this._ct ?? this._headers?.get("content-type"));
   }
   override set contentType(value: string) {
     this.headers.set("content-type", value);
