@@ -529,7 +529,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterator<Future<T>, 
         const err = new RuntimeError(
           `a task of one event loop awaited ${this[REPR]()}, which belongs to another loop`,
         );
-        rejectInto(err, w._resolve, w._reject, onrejected);
+        w._rejectWith(err);
         return promise;
       }
       if (pending) {
@@ -613,14 +613,45 @@ function capture(resolve: (v: never) => void, reject: (e: unknown) => void): voi
  * promise `then` returned. Awaited by a task's async code (`_driver`), the
  * future is what the task waits on until then.
  */
-class FutureAwait<T, R1, R2> {
-  /** @internal */ _fut: Future<T>;
-  /** @internal The task whose async code waits, while the future is pending. */
-  _driver: Driver | undefined;
+/**
+ * @internal The promise a `then` call made, with the callbacks it was
+ * given: what one `await` settles. `FutureAwait` and the in-place awaiting
+ * of the small library coroutines (inline_await.ts) are this plus what they
+ * wait on.
+ */
+export class ThenTarget<T, R1, R2> {
   /** @internal */ _resolve: (v: R1 | R2 | PromiseLike<R1 | R2>) => void;
   /** @internal */ _reject: (e: unknown) => void;
   /** @internal */ _onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined;
   /** @internal */ _onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined;
+
+  constructor(
+    resolve: (v: R1 | R2 | PromiseLike<R1 | R2>) => void,
+    reject: (e: unknown) => void,
+    onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined,
+    onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined,
+  ) {
+    this._resolve = resolve;
+    this._reject = reject;
+    this._onfulfilled = onfulfilled;
+    this._onrejected = onrejected;
+  }
+
+  /** @internal Settle the promise with `value`, through `onfulfilled`. */
+  _fulfillWith(value: T): void {
+    fulfillInto(value, this._resolve, this._reject, this._onfulfilled, this._onrejected);
+  }
+
+  /** @internal Settle the promise with the error `e`, through `onrejected`. */
+  _rejectWith(e: unknown): void {
+    rejectInto(e, this._resolve, this._reject, this._onrejected);
+  }
+}
+
+class FutureAwait<T, R1, R2> extends ThenTarget<T, R1, R2> {
+  /** @internal */ _fut: Future<T>;
+  /** @internal The task whose async code waits, while the future is pending. */
+  _driver: Driver | undefined;
   /** @internal Settles without the loop (see `Future.then`). */
   [DIRECT]?: boolean;
 
@@ -632,12 +663,9 @@ class FutureAwait<T, R1, R2> {
     onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined,
     onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined,
   ) {
+    super(resolve, reject, onfulfilled, onrejected);
     this._fut = fut;
     this._driver = driver;
-    this._resolve = resolve;
-    this._reject = reject;
-    this._onfulfilled = onfulfilled;
-    this._onrejected = onrejected;
   }
 
   /** The future is done: settle the promise. */
@@ -647,7 +675,7 @@ class FutureAwait<T, R1, R2> {
     const cancelled = driver === undefined ? null : driver._wokenFrom(fut);
     if (cancelled !== null) {
       fut._loop._needMicrotasks();
-      rejectInto(cancelled, this._resolve, this._reject, this._onrejected);
+      this._rejectWith(cancelled);
     } else {
       settleInto(fut, this._resolve, this._reject, this._onfulfilled, this._onrejected);
     }
@@ -684,7 +712,7 @@ export function settleInto<T, R1, R2>(
  * @internal Settle a promise (made by a `then` call) with `value`, through
  * the `then` callbacks.
  */
-export function fulfillInto<T, R1, R2>(
+function fulfillInto<T, R1, R2>(
   value: T,
   resolve: (v: R1 | R2 | PromiseLike<R1 | R2>) => void,
   reject: (e: unknown) => void,
@@ -730,7 +758,7 @@ export function promiseValue(value: unknown, where: string): unknown {
 }
 
 /** @internal Reject through `onrejected` if there is one. */
-export function rejectInto<R>(
+function rejectInto<R>(
   error: unknown,
   resolve: (v: R | PromiseLike<R>) => void,
   reject: (e: unknown) => void,

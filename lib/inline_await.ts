@@ -12,11 +12,10 @@ import {
   BLOCKING,
   type Driver,
   driverStorage,
-  fulfillInto,
   Future,
   PENDING,
-  rejectInto,
   STEP,
+  ThenTarget,
 } from "./futures.ts";
 import { type Coro, coroInfo, coroThen, type LightCoro, lightCoroutine } from "./coroutines.ts";
 import { coroutineStarted, debugState } from "./debug.ts";
@@ -75,13 +74,9 @@ function inlineThen<T, R1 = T, R2 = never>(
  * on (a future calls `_step()` of a callback that is not a function), and
  * what a bare `yield` schedules for the next loop iteration.
  */
-class InlineAwait<T, R1, R2> {
+class InlineAwait<T, R1, R2> extends ThenTarget<T, R1, R2> {
   /** @internal */ _coro: LightCoro<T>;
   /** @internal */ _driver: Driver;
-  /** @internal */ _resolve: (v: R1 | R2 | PromiseLike<R1 | R2>) => void;
-  /** @internal */ _reject: (e: unknown) => void;
-  /** @internal */ _onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined;
-  /** @internal */ _onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined;
   /** @internal The future the coroutine waits on, registered with the driver. */
   _fut: Future<unknown> | null = null;
 
@@ -93,12 +88,9 @@ class InlineAwait<T, R1, R2> {
     onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined,
     onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined,
   ) {
+    super(resolve, reject, onfulfilled, onrejected);
     this._coro = coro;
     this._driver = driver;
-    this._resolve = resolve;
-    this._reject = reject;
-    this._onfulfilled = onfulfilled;
-    this._onrejected = onrejected;
   }
 
   /**
@@ -116,13 +108,13 @@ class InlineAwait<T, R1, R2> {
     } catch (e) {
       loop._current = prev;
       loop._needMicrotasks();
-      rejectInto(e, this._resolve, this._reject, this._onrejected);
+      this._rejectWith(e);
       return;
     }
     loop._current = prev;
     if (r.done) {
       loop._needMicrotasks();
-      fulfillInto(r.value, this._resolve, this._reject, this._onfulfilled, this._onrejected);
+      this._fulfillWith(r.value);
       return;
     }
     const y = r.value;
