@@ -104,13 +104,12 @@ export function coroInfo(coro: unknown): CoroInfo | undefined {
 // --- awaiting coroutine objects from async code ----------------------------
 
 /**
- * `then` of every coroutine object. Awaited inside a task's async body, the
+ * @internal `then` of every coroutine object. Awaited inside a task's async body, the
  * coroutine runs inside that task, as Python runs `await coro()`: no new
  * Task, `currentTask()` unchanged, and cancelling the task cancels what the
  * coroutine waits on. Awaited anywhere else, it runs as a new Task on the
  * running loop.
  */
-/** @internal */
 export function coroThen<T, R1 = T, R2 = never>(
   this: Coro<T>,
   onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,

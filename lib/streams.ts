@@ -25,7 +25,7 @@ import {
 } from "./errors.ts";
 import { describe, REPR, repr } from "./format_helpers.ts";
 import { Protocol } from "./protocols.ts";
-import { type BytesLike, toBytes, type Transport } from "./transports.ts";
+import { type BytesLike, ioEnd, ioStart, toBytes, type Transport } from "./transports.ts";
 import {
   checkConnectionOptions,
   checkHost,
@@ -616,7 +616,7 @@ export class HostStreamFeed {
       return;
     }
     this._reading = true;
-    this._loop._hostWorkAdd(1);
+    ioStart(this._loop);
     this._readStarted();
     this._stream.read().then(this._onChunk, this._onError);
   }
@@ -639,7 +639,7 @@ export class HostStreamFeed {
   _settled(): boolean {
     this._reading = false;
     const loop = this._loop;
-    if (!loop.isClosed()) loop._hostWorkAdd(-1);
+    if (!loop.isClosed()) ioEnd(loop);
     this._readSettled();
     return !this._closed && !loop.isClosed();
   }

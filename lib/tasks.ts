@@ -156,8 +156,7 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
     if (w !== null && w._bridge !== true) {
       if (w.cancel(msg)) return true;
     } else {
-      const aw = this._awaited;
-      if (aw !== null) {
+      if (this._awaited !== null) {
         let any = false;
         for (const f of this._awaitedList()) if (f.cancel(msg)) any = true;
         if (any) return true;
@@ -345,17 +344,12 @@ abstract class CoroutineDriver<T> extends Future<T> implements Driver {
   _removeAsyncWaiter(fut: Future<unknown>): void {
     const aw = this._awaited;
     if (aw === fut) this._awaited = null;
-    else if (aw === null || !Array.isArray(aw)) return;
-    else {
-      const last = aw.length - 1;
-      if (aw[last] === fut) aw.pop(); // mostly the last one
-      else {
-        const i = aw.indexOf(fut);
-        if (i < 0) return;
-        aw.splice(i, 1);
-      }
+    else if (Array.isArray(aw)) {
+      const i = aw.lastIndexOf(fut); // mostly the last one
+      if (i < 0) return;
+      aw.splice(i, 1);
       if (aw.length === 0) this._awaited = null;
-    }
+    } else return;
     if (this._bodies !== 0) this._updateBusy();
   }
 
