@@ -1,6 +1,8 @@
 """Reference traces for tests/loop_test.ts and tests/tasks_test.ts (scheduling order)."""
 import asyncio
 
+from _vclock import VirtualClockLoop
+
 
 def fifo_and_batches():
     print("== fifo_and_batches")
@@ -26,13 +28,13 @@ def equal_timers():
     # Timers with equal delays run in scheduling order. (CPython's heap does
     # not keep that order for identical call_at() times; we always do.)
     print("== equal_timers")
-    loop = asyncio.new_event_loop()
+    # On the virtual clock, so that a slow or preempted machine cannot make the
+    # eight calls below take longer than the 10 ms between "earlier" and "later".
+    loop = VirtualClockLoop()
     for i in range(8):
         # CPython keeps this order because each call reads a later time();
-        # make sure the clock has ticked (two equal readings could swap them).
-        t = loop.time()
-        while loop.time() == t:
-            pass
+        # tick the clock between them (two equal readings could swap them).
+        loop._now += 1e-6
         loop.call_later(0.05, print, "later", i)
     loop.call_later(0.04, print, "earlier")
     loop.call_soon(print, "soon")
