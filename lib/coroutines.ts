@@ -303,10 +303,6 @@ export function lightCoroutine(
 
 // --- async bodies and host promises ---------------------------------------
 
-function callWith(fn: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
-  return fn.apply(thisArg, args);
-}
-
 /**
  * @internal Call `fn` in `driver`'s context: awaits inside it register with
  * the driver, so cancelling the task reaches them. A generator function
@@ -327,7 +323,7 @@ export function callIn(
   ) {
     return fn.apply(thisArg, args);
   }
-  return driverStorage.run(driver, callWith, fn, thisArg, args);
+  return driverStorage.call(driver, fn, thisArg, args);
 }
 
 /** The future of an async body's promise (`_bridge`: see `Future._bridge`). */

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { AsyncLocalStorage } from "node:async_hooks";
+import { driverStorage } from "./async_context.ts";
 import { asError, CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
 import { describe, isGeneratorObject, REPR, shortRepr } from "./format_helpers.ts";
 import { type AbstractEventLoop, getEventLoop } from "./events.ts";
@@ -60,8 +60,7 @@ export interface Driver {
   _bodyEnded(): void;
 }
 
-/** @internal The task whose async-function body is running (see {@linkcode Driver}). */
-export const driverStorage: AsyncLocalStorage<Driver> = new AsyncLocalStorage<Driver>();
+export { driverStorage };
 
 /** Futures whose repr is being computed (see `Future[REPR]`). */
 const inRepr = new Set<Future<unknown>>();
