@@ -307,8 +307,7 @@ export function lightCoroutine(
  * @internal Call `fn` in `driver`'s context: awaits inside it register with
  * the driver, so cancelling the task reaches them. A generator function
  * needs no context (its coroutine runs inside the task through `yield*`),
- * so it is called directly: entering a context costs about half a
- * microsecond.
+ * so it is called directly.
  */
 export function callIn(
   driver: Driver | null,
