@@ -14,8 +14,9 @@
  * `WeakMap` entry per `run()`, and a `WeakMap` lookup per `getStore()`. The
  * context stays readable by every `AsyncLocalStorage` in the program: an
  * object of theirs entered inside a task keeps the task's entry, and a task
- * entered inside one keeps theirs. Where the host offers no such access,
- * an `AsyncLocalStorage` does the same job.
+ * entered inside one keeps theirs (checked once at start-up). Where the
+ * host offers no such access, or the check fails, an `AsyncLocalStorage`
+ * does the same job.
  *
  * @module
  */
@@ -29,6 +30,8 @@ const SLOT: unique symbol = Symbol("asyncio.task");
 export interface HostContext {
   getAsyncContext(): unknown;
   setAsyncContext(context: unknown): void;
+  /** What `AsyncLocalStorage` stores its value in (Deno's own). */
+  AsyncVariable?: new () => { enter(value: unknown): unknown; get(): unknown };
 }
 
 /** The context a task's body runs in when no other context was active: one slot. */
@@ -74,6 +77,18 @@ export function hostContext(): HostContext | null {
   return null;
 }
 
+/**
+ * @internal The context a task's body runs in, given the context current
+ * when it starts: the task's own small object, or, when another
+ * `AsyncLocalStorage` is active, a copy of its entries with the task beside
+ * them.
+ */
+export function taskContext(previous: unknown, driver: Driver): object {
+  return previous == null || previous instanceof TaskContext
+    ? new TaskContext(driver)
+    : { __proto__: null, ...(previous as object), [SLOT]: driver };
+}
+
 /** @internal The storage on the host's async context (see the module). */
 export function onHost(host: HostContext): DriverStorage {
   const getContext = host.getAsyncContext;
@@ -85,12 +100,7 @@ export function onHost(host: HostContext): DriverStorage {
     },
     call(driver, fn, thisArg, args) {
       const previous = getContext();
-      setContext(
-        previous == null || previous instanceof TaskContext
-          ? new TaskContext(driver)
-          // another AsyncLocalStorage is active: keep its entries beside the task
-          : { __proto__: null, ...(previous as object), [SLOT]: driver },
-      );
+      setContext(taskContext(previous, driver));
       try {
         return fn.apply(thisArg, args);
       } finally {
@@ -108,11 +118,67 @@ export function onAsyncLocalStorage(storage: AsyncLocalStorage<Driver>): DriverS
   };
 }
 
+/**
+ * @internal Whether contexts made by `enter` (by default `taskContext`) and
+ * the host's `AsyncLocalStorage` machinery (its `AsyncVariable`) keep each
+ * other's values, entered in either order. Checked once at start-up, so that
+ * a Deno whose async context is laid out differently falls back to an
+ * `AsyncLocalStorage` instead of breaking the program's own stores. It does
+ * not load `node:async_hooks` (importing that module makes every promise of
+ * the program slower), and it does not go through the storage's functions
+ * (what they see first is what V8 optimises them for).
+ */
+export function keepsProgramStores(
+  host: HostContext,
+  enter: (previous: unknown, driver: Driver) => object = taskContext,
+): boolean {
+  const Variable = host.AsyncVariable;
+  if (typeof Variable !== "function") return false;
+  const driver = {} as Driver;
+  const seen: unknown[] = [];
+  const within = (context: unknown, fn: () => void) => {
+    const previous = host.getAsyncContext();
+    host.setAsyncContext(context);
+    try {
+      fn();
+    } finally {
+      host.setAsyncContext(previous);
+    }
+  };
+  try {
+    const theirs = new Variable();
+    const runTheirs = (value: string, fn: () => void) => {
+      const previous = theirs.enter(value);
+      try {
+        fn();
+      } finally {
+        host.setAsyncContext(previous);
+      }
+    };
+    const look = () => {
+      const context = host.getAsyncContext() as Record<symbol, unknown> | null | undefined;
+      seen.push(context?.[SLOT] === driver, theirs.get());
+    };
+    runTheirs("outer", () =>
+      within(enter(host.getAsyncContext(), driver), () => {
+        look();
+        runTheirs("inner", look);
+        look();
+      }));
+    look();
+  } catch {
+    return false;
+  }
+  return seen.join() === "true,outer,true,inner,true,outer,false,";
+}
+
 /** @internal The task whose async-function body is running (see the module). */
 export const driverStorage: DriverStorage = await (async () => {
   const host = hostContext();
-  if (host !== null) return onHost(host);
-  // Loaded only here: Node's compatibility layer takes ~15 ms to load.
+  if (host !== null) {
+    if (keepsProgramStores(host)) return onHost(host);
+  }
+  // Loaded only here (see keepsProgramStores).
   const { AsyncLocalStorage } = await import("node:async_hooks");
   return onAsyncLocalStorage(new AsyncLocalStorage<Driver>());
 })();

@@ -9,8 +9,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import {
   type DriverStorage,
   hostContext,
+  keepsProgramStores,
   onAsyncLocalStorage,
   onHost,
+  taskContext,
 } from "../lib/async_context.ts";
 import type { Driver } from "../lib/futures.ts";
 import { CancelledError, createTask, currentTask, Event, run, sleep } from "../mod.ts";
@@ -23,6 +25,19 @@ const hostTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 Deno.test("async context: Deno's is reachable here (the fast storage is the one in use)", () => {
   assertEquals(host !== null, true);
+});
+
+Deno.test("async context: the start-up check takes the task's context and refuses one that drops the program's stores", () => {
+  const host = hostContext()!;
+  assertEquals(keepsProgramStores(host), true);
+  // Contexts that replace the program's instead of adding the task to it.
+  assertEquals(
+    keepsProgramStores(host, (_previous, driver) => taskContext(undefined, driver)),
+    false,
+  );
+  assertEquals(keepsProgramStores(host, () => ({})), false);
+  // A host without Deno's AsyncVariable: the layout cannot be checked.
+  assertEquals(keepsProgramStores({ ...host, AsyncVariable: undefined }), false);
 });
 
 const storages: [string, () => DriverStorage][] = [
