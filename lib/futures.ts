@@ -607,12 +607,6 @@ function capture(resolve: (v: never) => void, reject: (e: unknown) => void): voi
 }
 
 /**
- * One `await fut` (a `then` call): the future's done callback (a future
- * calls `_step()` of a callback that is not a function), settling the
- * promise `then` returned. Awaited by a task's async code (`_driver`), the
- * future is what the task waits on until then.
- */
-/**
  * @internal The promise a `then` call made, with the callbacks it was
  * given: what one `await` settles. `FutureAwait` and the in-place awaiting
  * of the small library coroutines (inline_await.ts) are this plus what they
@@ -647,6 +641,12 @@ export class ThenTarget<T, R1, R2> {
   }
 }
 
+/**
+ * One `await fut` (a `then` call): the future's done callback (a future
+ * calls `_step()` of a callback that is not a function), settling the
+ * promise `then` returned. Awaited by a task's async code (`_driver`), the
+ * future is what the task waits on until then.
+ */
 class FutureAwait<T, R1, R2> extends ThenTarget<T, R1, R2> {
   /** @internal */ _fut: Future<T>;
   /** @internal The task whose async code waits, while the future is pending. */
