@@ -12,7 +12,6 @@ import {
   type Coroutine,
   coroutine,
   currentDriver,
-  isGeneratorLike,
   LightCoro,
   lightCoroutine,
 } from "./coroutines.ts";
@@ -130,8 +129,7 @@ function enter(cm: unknown): unknown {
 function* exit(cm: unknown, error: unknown): Coro<boolean> {
   const m = cm as Partial<AsyncContextManager> & Partial<AsyncDisposable>;
   if (typeof m.aexit === "function") {
-    const r = callMethod(cm, m.aexit, [error]);
-    return (isGeneratorLike(r) ? yield* r : yield* awaitResult(r)) === true;
+    return (yield* awaitResult(callMethod(cm, m.aexit, [error]))) === true;
   }
   yield* awaitResult(callMethod(cm, m[Symbol.asyncDispose], []));
   return false;
@@ -174,13 +172,10 @@ export function withStatement<C, A>(
   const { enter, awaitEnter, exit } = hooks;
   const statement = function* (cm: C, arg: A, body: (value: unknown) => unknown): Coro<unknown> {
     let value = enter(cm, arg);
-    // A coroutine is delegated to directly (`awaitResult` would add a
-    // generator and a level of delegation to every step of it).
-    if (awaitEnter) value = isGeneratorLike(value) ? yield* value : yield* awaitResult(value);
+    if (awaitEnter) value = yield* awaitResult(value);
     let result: unknown;
     try {
-      const r = callIn(currentDriver(), body, undefined, [value]);
-      result = isGeneratorLike(r) ? yield* r : yield* awaitResult(r);
+      result = yield* awaitResult(callIn(currentDriver(), body, undefined, [value]));
     } catch (error) {
       const swallow = exit(cm, error);
       if (swallow === true || (swallow !== false && (yield* swallow))) return undefined;
@@ -310,7 +305,7 @@ class AcquiredWith extends LightCoro<unknown> {
       try {
         this._inner = toStringTag.call(body) === "[object GeneratorFunction]"
           ? (body as (value: unknown) => Coro<unknown>)(undefined)
-          : awaitResult(callIn(currentDriver(), body, undefined, [undefined]));
+          : awaitResult(callIn(currentDriver(), body, undefined, [undefined]))[Symbol.iterator]();
       } catch (e) {
         this._state = DONE;
         this._cm.release();

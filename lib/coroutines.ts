@@ -696,10 +696,21 @@ function trackingGenerator(
   return tracking;
 }
 
-/** @internal Wait for whatever a called function returned, if it is awaitable. */
-export function* awaitResult(r: unknown): Coro<unknown> {
-  if (isGeneratorLike(r)) return yield* r;
-  if (r instanceof Future) return yield* r;
+/**
+ * @internal Wait for whatever a called function returned, if it is
+ * awaitable (`yield* awaitResult(r)`). A coroutine object or a Future is
+ * returned as it is, to be delegated to directly (a generator around it
+ * would add a level of delegation to every step); stepped by hand, take
+ * its `[Symbol.iterator]()` first, as `yield*` does (that claims a
+ * decorated coroutine object).
+ */
+export function awaitResult(r: unknown): Coro<unknown> {
+  if (isGeneratorLike(r) || r instanceof Future) return r as Coro<unknown>;
+  return awaitValue(r);
+}
+
+/** `awaitResult` of a promise or of a plain value. */
+function* awaitValue(r: unknown): Coro<unknown> {
   if (isThenable(r)) {
     const driver = currentDriver();
     return yield* (driver === null ? wrap(r) : bodyFuture(r, driver));
