@@ -136,9 +136,13 @@ export function keepsProgramStores(
   if (typeof Variable !== "function") return false;
   const driver = {} as Driver;
   const seen: unknown[] = [];
-  const within = (context: unknown, fn: () => void) => {
-    const previous = host.getAsyncContext();
-    host.setAsyncContext(context);
+  const look = (theirs: { get(): unknown }) => {
+    const context = host.getAsyncContext() as Record<symbol, unknown> | null | undefined;
+    seen.push(context?.[SLOT] === driver, theirs.get());
+  };
+  // Run `fn` after `entering()` (which returns the context to go back to).
+  const inside = (entering: () => unknown, fn: () => void) => {
+    const previous = entering();
     try {
       fn();
     } finally {
@@ -147,25 +151,18 @@ export function keepsProgramStores(
   };
   try {
     const theirs = new Variable();
-    const runTheirs = (value: string, fn: () => void) => {
-      const previous = theirs.enter(value);
-      try {
-        fn();
-      } finally {
-        host.setAsyncContext(previous);
-      }
+    const ours = () => {
+      const previous = host.getAsyncContext();
+      host.setAsyncContext(enter(previous, driver));
+      return previous;
     };
-    const look = () => {
-      const context = host.getAsyncContext() as Record<symbol, unknown> | null | undefined;
-      seen.push(context?.[SLOT] === driver, theirs.get());
-    };
-    runTheirs("outer", () =>
-      within(enter(host.getAsyncContext(), driver), () => {
-        look();
-        runTheirs("inner", look);
-        look();
+    inside(() => theirs.enter("outer"), () =>
+      inside(ours, () => {
+        look(theirs);
+        inside(() => theirs.enter("inner"), () => look(theirs));
+        look(theirs);
       }));
-    look();
+    look(theirs);
   } catch {
     return false;
   }
@@ -175,9 +172,7 @@ export function keepsProgramStores(
 /** @internal The task whose async-function body is running (see the module). */
 export const driverStorage: DriverStorage = await (async () => {
   const host = hostContext();
-  if (host !== null) {
-    if (keepsProgramStores(host)) return onHost(host);
-  }
+  if (host !== null && keepsProgramStores(host)) return onHost(host);
   // Loaded only here (see keepsProgramStores).
   const { AsyncLocalStorage } = await import("node:async_hooks");
   return onAsyncLocalStorage(new AsyncLocalStorage<Driver>());

@@ -27,7 +27,7 @@
  * @module
  */
 
-import { driverStorage } from "./futures.ts";
+import { driverStorage } from "./async_context.ts";
 import { _getRunningLoop } from "./events.ts";
 import { LookupError, RuntimeError, ValueError } from "./errors.ts";
 import { describe, inspectable, REPR, repr } from "./format_helpers.ts";

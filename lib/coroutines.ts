@@ -16,7 +16,8 @@
 import { asError, RuntimeError } from "./errors.ts";
 import { describe, isGeneratorObject, stackLocation } from "./format_helpers.ts";
 import { _getRunningLoop, type AbstractEventLoop, getEventLoop } from "./events.ts";
-import { CANCELLED, type Driver, driverStorage, Future, PENDING, settleInto } from "./futures.ts";
+import { driverStorage } from "./async_context.ts";
+import { CANCELLED, type Driver, Future, PENDING, settleInto } from "./futures.ts";
 import { coroutineStarted, debugState, trackCoroutine } from "./debug.ts";
 
 /** A generator coroutine: `yield* coro` runs it and gives its return value. */

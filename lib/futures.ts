@@ -33,7 +33,7 @@ const STATE_NAMES = ["pending", "finished", "finished", "cancelled"];
 
 /**
  * @internal What drives coroutine code: a Task. While an async-function body
- * runs, the task driving it is the store of {@linkcode driverStorage}, so
+ * runs, the task driving it is the store of `driverStorage` (async_context.ts), so
  * that a Future awaited with `await` can register with it and be cancelled
  * when the task is.
  */
@@ -59,8 +59,6 @@ export interface Driver {
   _bodyStarted(): void;
   _bodyEnded(): void;
 }
-
-export { driverStorage };
 
 /** Futures whose repr is being computed (see `Future[REPR]`). */
 const inRepr = new Set<Future<unknown>>();

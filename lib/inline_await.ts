@@ -6,17 +6,10 @@
  * @module
  */
 
+import { driverStorage } from "./async_context.ts";
 import { RuntimeError } from "./errors.ts";
 import { describe } from "./format_helpers.ts";
-import {
-  BLOCKING,
-  type Driver,
-  driverStorage,
-  Future,
-  PENDING,
-  STEP,
-  ThenTarget,
-} from "./futures.ts";
+import { BLOCKING, type Driver, Future, PENDING, STEP, ThenTarget } from "./futures.ts";
 import { type Coro, coroInfo, coroThen, type LightCoro, lightCoroutine } from "./coroutines.ts";
 import { coroutineStarted, debugState } from "./debug.ts";
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { driverStorage } from "./async_context.ts";
 import { CancelledError, RuntimeError, ValueError } from "./errors.ts";
 import { describe, formatException, REPR, shortRepr } from "./format_helpers.ts";
 import { _getRunningLoop, type AbstractEventLoop, getEventLoop, getRunningLoop } from "./events.ts";
@@ -13,7 +14,6 @@ import {
   BLOCKING,
   CANCELLED,
   type Driver,
-  driverStorage,
   EXCEPTION,
   Future,
   type FutureExtra,
