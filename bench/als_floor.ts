@@ -11,21 +11,24 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { hostContext, onHost } from "../lib/async_context.ts";
 import type { Driver } from "../lib/futures.ts";
 import { rssAfterGc } from "./compare/_common.ts";
 
 const mode = Deno.args[0] ?? "als";
 const n = Number(Deno.args[1] ?? 200_000);
-const storage = new AsyncLocalStorage<object>();
+// Only the `als` run loads node:async_hooks: loading any node: module slows
+// every promise of the process (see docs/performance.md).
+const storage = mode === "als"
+  ? new (await import("node:async_hooks")).AsyncLocalStorage<object>()
+  : null;
 const host = hostContext();
 if (mode === "context" && host === null) throw new Error("Deno's async context is not reachable");
 const context = host === null ? null : onHost(host);
 
 /** Start `body` the way `mode` says, with `store` as its task. */
 function start(store: object, body: () => Promise<unknown>): Promise<unknown> {
-  if (mode === "als") return storage.run(store, body);
+  if (mode === "als") return storage!.run(store, body);
   if (mode === "context") return context!.call(store as Driver, body, null, []) as Promise<unknown>;
   return body();
 }

@@ -23,8 +23,13 @@ const host = hostContext();
 /** A macrotask later: a host promise the loop knows nothing about. */
 const hostTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-Deno.test("async context: Deno's is reachable here (the fast storage is the one in use)", () => {
+Deno.test("async context: on this Deno a task's body runs in the task's own context object, not in an AsyncLocalStorage mapping", async () => {
+  const host = hostContext();
   assertEquals(host !== null, true);
+  // AsyncLocalStorage's mappings have no prototype; the task's object is a class instance.
+  const proto = await run(async () => Object.getPrototypeOf(host!.getAsyncContext()));
+  assertEquals(proto !== null && proto !== Object.prototype, true);
+  assertEquals(host!.getAsyncContext(), undefined); // and it is left when the body returns
 });
 
 Deno.test("async context: the start-up check takes the task's context and refuses one that drops the program's stores", () => {
